@@ -1,0 +1,87 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Distiller.Typed.Masks;
+
+/// <summary>
+/// One parameter's pruning mask, as Distiller's <c>ParameterMasker</c>: a float tensor of the parameter's shape
+/// on the parameter's device (1 keeps, 0 prunes), applied in place by multiplication.
+/// </summary>
+public sealed class ParameterMasker : IDisposable
+{
+    private Tensor? _mask;
+
+    public ParameterMasker(string parameterName) => ParameterName = parameterName;
+
+    public string ParameterName { get; }
+
+    /// <summary>The mask, or null when the parameter is not masked. Setting it takes ownership of the tensor.</summary>
+    public Tensor? Mask
+    {
+        get => _mask;
+        set
+        {
+            if (ReferenceEquals(_mask, value))
+                return;
+            _mask?.Dispose();
+            _mask = value?.DetachFromDisposeScope();
+        }
+    }
+
+    /// <summary>True when the mask was set by a regularizer's thresholding rather than by a pruner.</summary>
+    public bool IsRegularizationMask { get; set; }
+
+    /// <summary>Apply the mask only in the forward pass and restore the dense weights afterwards (<c>mask_on_forward_only</c>).</summary>
+    public bool MaskOnForwardOnly { get; set; }
+
+    /// <summary>Also zero the gradients of pruned weights before the optimizer step (<c>mask_gradients</c>).</summary>
+    public bool MaskGradients { get; set; }
+
+    /// <summary>Keep an unmasked copy of the weights and restore it at minibatch end (<c>use_double_copies</c>).</summary>
+    public bool UseDoubleCopies { get; set; }
+
+    /// <summary>The dense copy kept when <see cref="UseDoubleCopies"/> is set; owned by this masker.</summary>
+    public Tensor? UnmaskedCopy { get; set; }
+
+    /// <summary>Multiplies <paramref name="parameter"/> by the mask in place. Does nothing without a mask.</summary>
+    public void ApplyMask(Tensor parameter)
+    {
+        if (_mask is null)
+            return;
+        using var _ = no_grad();
+        if (UseDoubleCopies)
+        {
+            UnmaskedCopy?.Dispose();
+            UnmaskedCopy = parameter.detach().clone().DetachFromDisposeScope();
+        }
+        parameter.mul_(_mask);
+    }
+
+    /// <summary>Multiplies <paramref name="tensor"/> (e.g. a gradient) by the mask in place.</summary>
+    public void MaskTensor(Tensor? tensor)
+    {
+        if (_mask is null || tensor is null)
+            return;
+        using var _ = no_grad();
+        tensor.mul_(_mask);
+    }
+
+    /// <summary>Restores the dense copy saved by <see cref="ApplyMask"/> when double copies are used.</summary>
+    public void RestoreUnmasked(Tensor parameter)
+    {
+        if (UnmaskedCopy is null)
+            return;
+        using var _ = no_grad();
+        parameter.copy_(UnmaskedCopy);
+        UnmaskedCopy.Dispose();
+        UnmaskedCopy = null;
+    }
+
+    public void Dispose()
+    {
+        _mask?.Dispose();
+        _mask = null;
+        UnmaskedCopy?.Dispose();
+        UnmaskedCopy = null;
+    }
+}

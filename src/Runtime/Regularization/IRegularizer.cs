@@ -1,0 +1,21 @@
+using Distiller.Typed.Masks;
+using static TorchSharp.torch;
+
+namespace Distiller.Typed.Regularization;
+
+/// <summary>
+/// A regularizer: adds a penalty term to the loss for each parameter it governs, and can turn groups whose
+/// norm fell to the threshold into masks (Distiller's <c>_Regularizer</c>).
+/// </summary>
+public interface IRegularizer
+{
+    string Name { get; }
+
+    IReadOnlyCollection<string> ParameterNames { get; }
+
+    /// <summary>Returns <paramref name="regularizationLoss"/> plus this parameter's penalty.</summary>
+    Tensor Loss(Tensor parameter, string parameterName, Tensor regularizationLoss, MaskDictionary masks);
+
+    /// <summary>Sets the mask of <paramref name="parameterName"/> from the threshold criterion, if one was given.</summary>
+    void Threshold(Tensor parameter, string parameterName, MaskDictionary masks);
+}

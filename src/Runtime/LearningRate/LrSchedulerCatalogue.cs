@@ -74,7 +74,8 @@ public sealed record LrSchedulerDescription(
 }
 
 /// <summary>
-/// Every <c>torch.optim.lr_scheduler</c> class TorchSharp 0.107.0 has, plus Distiller's own <c>PolynomialLR</c> and
+/// Every <c>torch.optim.lr_scheduler</c> class TorchSharp 0.107.0 has, torch's <c>CosineAnnealingWarmRestarts</c> (which it lacks;
+/// implemented here), plus Distiller's own <c>PolynomialLR</c> and
 /// <c>MultiStepMultiGammaLR</c>, with their arguments as PyTorch names them.
 /// </summary>
 /// <remarks>
@@ -87,7 +88,7 @@ public sealed record LrSchedulerDescription(
 /// The qualified names <c>distiller.learning_rate.PolynomialLR</c> and <c>torch.optim.lr_scheduler.PolynomialLR</c> pick one
 /// explicitly.</para>
 /// <para>Classes listed with an <see cref="LrSchedulerDescription.UnsupportedReason"/> are known names that cannot be built from
-/// YAML (they take Python functions or scheduler objects, or TorchSharp 0.107.0 lacks them); naming them gives that reason.</para>
+/// YAML (they take Python functions or scheduler objects); naming them gives that reason.</para>
 /// </remarks>
 public static class LrSchedulerCatalogue
 {
@@ -241,15 +242,14 @@ public static class LrSchedulerCatalogue
             new[] { new LrSchedulerParameter("schedulers", LrArgumentKind.String, true, null, "Scheduler objects.") },
             "its schedulers argument takes scheduler objects, which a Distiller YAML schedule cannot express; construct torch.optim.lr_scheduler.ChainedLR in code and pass it to LRPolicy"),
         new LrSchedulerDescription("CosineAnnealingWarmRestarts", LrSchedulerOrigin.Torch,
-            "SGDR with warm restarts",
+            "SGDR: lr = eta_min + (base_lr − eta_min) · (1 + cos(π · T_cur / T_i)) / 2, T_i = T_0 · T_mult^i (TorchSharp lacks it; implemented here)",
             new[]
             {
-                new LrSchedulerParameter("T_0", LrArgumentKind.Int, true, null, "Epochs until the first restart."),
-                new LrSchedulerParameter("T_mult", LrArgumentKind.Int, false, "1", "Period growth factor after a restart."),
+                new LrSchedulerParameter("T_0", LrArgumentKind.Int, true, null, "Epochs until the first restart (> 0)."),
+                new LrSchedulerParameter("T_mult", LrArgumentKind.Int, false, "1", "Period growth factor after a restart (>= 1)."),
                 new LrSchedulerParameter("eta_min", LrArgumentKind.Float, false, "0", "Minimum learning rate."),
                 LastEpoch, Verbose,
-            },
-            "TorchSharp 0.107.0 has no CosineAnnealingWarmRestarts"),
+            }),
     };
 
     /// <summary>The supported class names, for "valid values" lists.</summary>

@@ -7,7 +7,8 @@ namespace Distiller.Typed.LearningRate;
 /// <summary>
 /// Builds an LR scheduler from a schedule's <c>lr_schedulers</c> entry — the <c>class:</c> name and PyTorch's keyword
 /// arguments — as Distiller's <c>config.build_component</c> does: torch's schedulers are TorchSharp's
-/// <c>torch.optim.lr_scheduler</c> ones, Distiller's <see cref="PolynomialLR"/> and <see cref="MultiStepMultiGammaLR"/> are ours.
+/// <c>torch.optim.lr_scheduler</c> ones (except <see cref="CosineAnnealingWarmRestarts"/>, which TorchSharp lacks), Distiller's
+/// <see cref="PolynomialLR"/> and <see cref="MultiStepMultiGammaLR"/> are ours.
 /// </summary>
 /// <remarks>
 /// The classes and their arguments are listed in <see cref="LrSchedulerCatalogue"/>; an unknown class or argument,
@@ -105,6 +106,9 @@ public static class LrSchedulerFactory
                     args.FloatPerGroup("base_momentum", 0.85, groups), args.FloatPerGroup("max_momentum", 0.95, groups),
                     args.Float("div_factor", 25), args.Float("final_div_factor", 1e4), args.Bool("three_phase", false), lastEpoch, verbose);
             }
+
+            case "CosineAnnealingWarmRestarts":
+                return new CosineAnnealingWarmRestarts(optimizer, Positive(description, args, "T_0", 0), Positive(description, args, "T_mult", 1), args.Float("eta_min", 0), lastEpoch);
 
             case "PolynomialLR":
                 return torch.optim.lr_scheduler.PolynomialLR(optimizer, Positive(description, args, "total_iters", 5), args.Float("power", 1.0), lastEpoch, verbose);

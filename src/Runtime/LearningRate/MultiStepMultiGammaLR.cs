@@ -7,7 +7,7 @@ namespace Distiller.Typed.LearningRate;
 /// per milestone. <c>lr = base_lr · G[k]</c>, where <c>G[0] = 1</c>, <c>G[i+1] = gammas[i] · G[i]</c> and <c>k</c> is the number
 /// of milestones ≤ epoch (Python's <c>bisect_right</c>).
 /// </summary>
-public sealed class MultiStepMultiGammaLR : DistillerLRScheduler
+public sealed class MultiStepMultiGammaLR : ClosedFormLRScheduler
 {
     private readonly int[] _milestones;
     private readonly double[] _multiplicativeGammas;

@@ -8,7 +8,7 @@ namespace Distiller.Typed.LearningRate;
 /// Not torch's <c>PolynomialLR(total_iters, power)</c>, which clamps the epoch at <c>total_iters</c>; see
 /// <see cref="LrSchedulerCatalogue"/> for how the YAML name is resolved.
 /// </summary>
-public sealed class PolynomialLR : DistillerLRScheduler
+public sealed class PolynomialLR : ClosedFormLRScheduler
 {
     /// <param name="optimizer">Wrapped optimizer.</param>
     /// <param name="T_max">Maximum number of epochs (&gt; 0).</param>

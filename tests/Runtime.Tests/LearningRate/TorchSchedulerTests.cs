@@ -94,4 +94,23 @@ public class TorchSchedulerTests
         var lrs = Run("OneCycleLR", new() { ["max_lr"] = 1.0, ["total_steps"] = 10, ["anneal_strategy"] = "linear", ["cycle_momentum"] = false }, 4);
         AssertClose(new[] { 0.04, 0.52, 1.0, 1 - 0.999996 / 7 }, lrs, 1e-12);
     }
+
+    [Fact]
+    public void CosineAnnealingWarmRestarts()
+    {
+        // T_0 = 2, T_mult = 2: periods [0, 2), [2, 6), [6, 14). lr = (1 + cos(pi T_cur / T_i)) / 2 from 1.0
+        // e0 T_cur 0/2 -> 1; e1 1/2 -> 0.5; e2 restart 0/4 -> 1; e3 1/4 -> 0.8535533906; e4 2/4 -> 0.5;
+        // e5 3/4 -> 0.1464466094; e6 restart 0/8 -> 1
+        AssertClose(new[] { 1.0, 0.5, 1.0, 0.8535533906, 0.5, 0.1464466094, 1.0 },
+            Run("CosineAnnealingWarmRestarts", new() { ["T_0"] = 2, ["T_mult"] = 2 }, 7, lr: 1.0), 1e-10);
+    }
+
+    [Fact]
+    public void CosineAnnealingWarmRestarts_TMultOneRepeatsThePeriod()
+    {
+        // T_0 = 3, eta_min 0.1, base 1: e mod 3 = 0 -> 1; 1 -> 0.1 + 0.9 * (1 + cos(pi/3)) / 2 = 0.1 + 0.9 * 0.75 = 0.775;
+        // 2 -> 0.1 + 0.9 * 0.25 = 0.325
+        AssertClose(new[] { 1.0, 0.775, 0.325, 1.0, 0.775, 0.325 },
+            Run("CosineAnnealingWarmRestarts", new() { ["T_0"] = 3, ["eta_min"] = 0.1 }, 6, lr: 1.0), 1e-12);
+    }
 }

@@ -3,18 +3,19 @@ using TorchSharp;
 namespace Distiller.Typed.LearningRate;
 
 /// <summary>
-/// Base of Distiller's own closed-form schedulers (<c>distiller/learning_rate.py</c>) on TorchSharp's
+/// Base of the schedulers this runtime implements itself — Distiller's own (<c>distiller/learning_rate.py</c>) and
+/// torch's <c>CosineAnnealingWarmRestarts</c>, which TorchSharp 0.107.0 lacks — on TorchSharp's
 /// <see cref="torch.optim.lr_scheduler.LRScheduler"/>: every step sets each parameter group's LR to
 /// <see cref="LearningRate(double, int)"/> of its initial LR and the epoch, whether the epoch is given or implied.
 /// </summary>
 /// <remarks>TorchSharp keeps the base class's epoch and initial LRs internal, so this class tracks its own.</remarks>
-public abstract class DistillerLRScheduler : torch.optim.lr_scheduler.LRScheduler
+public abstract class ClosedFormLRScheduler : torch.optim.lr_scheduler.LRScheduler
 {
     private readonly IReadOnlyList<double> _baseLrs;
 
     /// <param name="optimizer">Wrapped optimizer; each group's <c>InitialLearningRate</c> is its base LR.</param>
     /// <param name="lastEpoch">The index of the last epoch (−1 to start fresh). The constructor steps once, to <c>lastEpoch + 1</c>.</param>
-    protected DistillerLRScheduler(torch.optim.Optimizer optimizer, int lastEpoch)
+    protected ClosedFormLRScheduler(torch.optim.Optimizer optimizer, int lastEpoch)
         : base(optimizer ?? throw new ArgumentNullException(nameof(optimizer)), lastEpoch)
     {
         if (lastEpoch < -1)

@@ -1,6 +1,11 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
 namespace Distiller.Typed.LearningRate;
 
-// Plain data only (no TorchSharp types) so the Sdk's component catalogue can mirror it for model-free validation.
+// Plain data only (no TorchSharp types, netstandard2.0-compatible) so the Sdk's component catalogue can mirror or link it
+// for model-free validation.
 
 /// <summary>What a YAML value of an LR-scheduler argument must be.</summary>
 public enum LrArgumentKind
@@ -207,7 +212,7 @@ public static class LrSchedulerCatalogue
             "lr = base_lr · (start_factor + (end_factor − start_factor) · min(epoch, total_iters) / total_iters)",
             new[]
             {
-                new LrSchedulerParameter("start_factor", LrArgumentKind.Float, false, "1/3", "Factor applied in the first epoch (0 < f ≤ 1)."),
+                new LrSchedulerParameter("start_factor", LrArgumentKind.Float, false, "0.3333333333333333", "Factor applied in the first epoch (0 < f ≤ 1)."),
                 new LrSchedulerParameter("end_factor", LrArgumentKind.Float, false, "1.0", "Factor reached at total_iters (0 ≤ f ≤ 1)."),
                 new LrSchedulerParameter("total_iters", LrArgumentKind.Int, false, "5", "Steps to go from start_factor to end_factor (> 0)."),
                 LastEpoch, Verbose,
@@ -216,7 +221,7 @@ public static class LrSchedulerCatalogue
             "lr = base_lr · factor while epoch < total_iters, then base_lr",
             new[]
             {
-                new LrSchedulerParameter("factor", LrArgumentKind.Float, false, "1/3", "Factor applied until total_iters (0 ≤ f ≤ 1)."),
+                new LrSchedulerParameter("factor", LrArgumentKind.Float, false, "0.3333333333333333", "Factor applied until total_iters (0 ≤ f ≤ 1)."),
                 new LrSchedulerParameter("total_iters", LrArgumentKind.Int, false, "5", "Steps during which the factor applies."),
                 LastEpoch, Verbose,
             }),
@@ -265,7 +270,7 @@ public static class LrSchedulerCatalogue
     {
         if (className is null)
             throw new ArgumentNullException(nameof(className));
-        var names = argumentNames.ToHashSet(StringComparer.Ordinal);
+        var names = new HashSet<string>(argumentNames ?? throw new ArgumentNullException(nameof(argumentNames)), StringComparer.Ordinal);
 
         LrSchedulerDescription? found = className switch
         {

@@ -42,6 +42,8 @@ public sealed record LayerCompute(
 /// <para>After pruning: each output element of a convolution (and each output of a Linear) costs one MAC per weight of its
 /// filter (row), so with <c>P = volume(OFM) / C_out</c> output positions the dense count is <c>P · volume(weight)</c> and the
 /// pruned count <c>P · nnz(weight)</c> — dense MACs scaled by the weight's density, with zero padding ignored.</para>
+/// <para>Hooks fire only for modules their parent invokes with <c>call()</c>, TorchSharp's convention; a model whose Conv2d and
+/// Linear layers all ran through <c>forward()</c> directly is reported as an error rather than as an empty summary.</para>
 /// <para>The model runs under <c>no_grad</c> in eval mode (its training flag is restored afterwards), so batch-norm running
 /// statistics are untouched.</para>
 /// </remarks>
@@ -108,6 +110,10 @@ public sealed class ComputeSummary
             if (wasTraining)
                 model.train();
         }
+        if (layers.Count == 0 && removers.Count > 0)
+            throw new InvalidOperationException(
+                $"The model has {removers.Count} Conv2d/Linear module(s) but none ran during the forward pass of the sample input: " +
+                "their forward hooks fire only when a parent calls them with .call(input) (not .forward(input)).");
         return new ComputeSummary(layers);
     }
 

@@ -61,6 +61,20 @@ public class DistillerLearningRateTests
     }
 
     [Fact]
+    public void TorchSchedulerWithLastEpochContinuesFromTheRestoredOptimizerLr()
+    {
+        // Distiller's resume: the optimizer comes back with lr(3) = 0.1 * 0.9^3 = 0.0729 and the scheduler is built with
+        // last_epoch = 3; PyTorch's constructor steps once (chainable form) to epoch 4: 0.0729 * 0.9 = 0.06561.
+        using var h = new LrHarness(lr: 0.1);
+        h.Optimizer.ParamGroups.First().LearningRate = 0.0729;
+        var policy = new LRPolicy(h.Optimizer, "ExponentialLR", new Dictionary<string, object?> { ["gamma"] = 0.9, ["last_epoch"] = 3 });
+        Assert.Equal(0.06561, h.Lr, 15);
+        // The next epoch end (epoch 4) steps to 5 in closed form from the initial lr: 0.1 * 0.9^5 = 0.059049
+        policy.OnEpochEnd(h.Context(4));
+        Assert.Equal(0.059049, h.Lr, 15);
+    }
+
+    [Fact]
     public void PolynomialLR_IsDistillersFormula()
     {
         using var h = new LrHarness(lr: 0.1);

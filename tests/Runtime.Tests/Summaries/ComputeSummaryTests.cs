@@ -52,4 +52,22 @@ public class ComputeSummaryTests
         Assert.Contains("Total MACs: 384", text);
         Assert.Contains("Total MACs after pruning: 192", text);
     }
+
+    private sealed class ForwardCaller : TorchSharp.torch.nn.Module<Tensor, Tensor>
+    {
+        private readonly TorchSharp.Modules.Linear _fc = TorchSharp.torch.nn.Linear(2, 2);
+
+        public ForwardCaller() : base(nameof(ForwardCaller)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input) => _fc.forward(input); // bypasses the hooks
+    }
+
+    [Fact]
+    public void LayersThatNeverFireTheirHooksAreAnErrorNotAnEmptySummary()
+    {
+        using var model = new ForwardCaller();
+        using var input = ones(1, 2);
+        var e = Assert.Throws<InvalidOperationException>(() => ComputeSummary.Compute(model, input));
+        Assert.Contains(".call(input)", e.Message);
+    }
 }

@@ -20,12 +20,23 @@ public static class LrSchedulerFactory
     /// <param name="className">The <c>class:</c> value, e.g. <c>StepLR</c> (see <see cref="LrSchedulerCatalogue.Resolve"/>).</param>
     /// <param name="arguments">Keyword arguments as PyTorch names them, without <c>class</c> and <c>optimizer</c>.</param>
     /// <param name="optimizer">The optimizer whose parameter groups' LR the scheduler sets.</param>
-    public static LRScheduler Create(string className, IReadOnlyDictionary<string, object?> arguments, Optimizer optimizer)
+    /// <param name="resumedEpoch">
+    /// Distiller's <c>config.dict_config(..., resumed_epoch)</c>: when given, it is passed as <c>last_epoch</c> to every class
+    /// that takes one, overriding the schedule's value as Distiller's <c>build_component</c> does. Null: the schedule's
+    /// <c>last_epoch</c>, if any, else −1. (This runtime's own resume path is <see cref="Policies.LRPolicy.LoadState"/>.)
+    /// </param>
+    public static LRScheduler Create(string className, IReadOnlyDictionary<string, object?> arguments, Optimizer optimizer, int? resumedEpoch = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(optimizer);
         var description = LrSchedulerCatalogue.Resolve(className, arguments.Keys);
         var args = new LrSchedulerArguments(description, arguments);
+        if (resumedEpoch is { } resumed && description.FindParameter("last_epoch") is not null)
+        {
+            var withResume = arguments.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+            withResume["last_epoch"] = resumed;
+            args = new LrSchedulerArguments(description, withResume);
+        }
         var groups = optimizer.ParamGroups.Count();
         var lastEpoch = args.Int("last_epoch", -1);
         if (lastEpoch < -1)

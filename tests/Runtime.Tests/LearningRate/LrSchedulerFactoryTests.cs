@@ -63,6 +63,20 @@ public class LrSchedulerFactoryTests
     }
 
     [Fact]
+    public void ResumedEpochIsPassedAsLastEpochWhereTheClassTakesOne()
+    {
+        using var h = new LrHarness(lr: 0.1);
+        // Distiller's PolynomialLR built with resumed epoch 1 steps to epoch 2: 0.1 * (1 - 2/4)^1 = 0.05 (overrides YAML's 0)
+        var sched = (PolynomialLR)LrSchedulerFactory.Create("PolynomialLR",
+            new Dictionary<string, object?> { ["T_max"] = 4, ["power"] = 1, ["last_epoch"] = 0 }, h.Optimizer, resumedEpoch: 1);
+        Assert.Equal(2, sched.LastEpoch);
+        Assert.Equal(0.05, h.Optimizer.ParamGroups.First().LearningRate, 15);
+        // ReduceLROnPlateau takes no last_epoch: the resumed epoch is filtered out, as Distiller's filter_kwargs does.
+        Assert.IsType<torch.optim.lr_scheduler.impl.ReduceLROnPlateau>(
+            LrSchedulerFactory.Create("ReduceLROnPlateau", new Dictionary<string, object?>(), h.Optimizer, resumedEpoch: 5));
+    }
+
+    [Fact]
     public void YamlScalarsAsTextAreAccepted()
     {
         using var h = new LrHarness(lr: 1.0);

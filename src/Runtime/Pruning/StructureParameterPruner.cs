@@ -6,11 +6,6 @@ using static TorchSharp.torch;
 namespace Distiller.Typed.Pruning;
 
 /// <summary>
-/// One entry of <see cref="StructureParameterPruner"/>'s <c>reg_regims</c>: <c>&lt;param-name&gt;: [threshold, group_type]</c>.
-/// </summary>
-public readonly record struct StructureThreshold(double Threshold, string GroupType);
-
-/// <summary>
 /// Prunes every structure whose magnitude is at or under a threshold (Distiller's <c>StructureParameterPruner</c>):
 /// <code>
 /// mask = expand( criterion(group g) &gt; threshold )      criterion: Mean_Abs = ‖g‖₁/|g|, Max = max|gᵢ|

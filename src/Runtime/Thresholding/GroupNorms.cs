@@ -3,19 +3,6 @@ using static TorchSharp.torch;
 
 namespace Distiller.Typed.Thresholding;
 
-/// <summary>The magnitude function applied to each group (Distiller's <c>l1_norm</c>, <c>l2_norm</c>, <c>max_norm</c>).</summary>
-public enum GroupNorm
-{
-    /// <summary>‖g‖₁ = Σ|gᵢ|.</summary>
-    L1,
-
-    /// <summary>‖g‖₂ = √Σgᵢ².</summary>
-    L2,
-
-    /// <summary>‖g‖∞ = max|gᵢ|.</summary>
-    Max,
-}
-
 /// <summary>
 /// Norms of the groups of a weight tensor, as Distiller's <c>distiller/norms.py</c>: the tensor is viewed as a
 /// <c>(groups, group_size)</c> matrix (see <see cref="GroupView"/>) and each row is reduced with the norm;

@@ -53,6 +53,21 @@ public abstract class ActivationRankedFilterPruner : FilterRankedPruner, IModelO
         return new Hooks(hooks);
     }
 
+    /// <summary>The base class's problems plus activation modules the model lacks or cannot hook.</summary>
+    public override IReadOnlyList<string> FindProblems(nn.Module model)
+    {
+        var problems = base.FindProblems(model).ToList();
+        var modules = model.named_modules().ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
+        foreach (var (weight, moduleName) in _activationModules)
+        {
+            if (moduleName.Length > 0 && !modules.TryGetValue(moduleName, out var module))
+                problems.Add($"{Owner}: the model has no module named '{moduleName}' (whose activations rank '{weight}').");
+            else if ((moduleName.Length == 0 ? model : modules[moduleName]) is not nn.Module<Tensor, Tensor>)
+                problems.Add($"{Owner}: module '{moduleName}' is not a single-tensor module, so its activations cannot be hooked for '{weight}'.");
+        }
+        return problems;
+    }
+
     protected override Tensor? Importance(Tensor parameter, string parameterName, PruningMeta meta)
     {
         var value = Statistics.Value(parameterName)

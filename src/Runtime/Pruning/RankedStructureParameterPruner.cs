@@ -192,10 +192,11 @@ public abstract class RankedStructureParameterPruner : IPruner
     /// Every problem that would stop this pruner on <paramref name="model"/>, listed at once: weights the model lacks,
     /// shapes the group type cannot cut, followers whose structure count differs from the leader's.
     /// </summary>
-    public IReadOnlyList<string> FindProblems(nn.Module model)
+    public virtual IReadOnlyList<string> FindProblems(nn.Module model)
     {
         var shapes = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape, StringComparer.Ordinal);
         var problems = new List<string>();
+        var valid = new Dictionary<string, long[]>(StringComparer.Ordinal);
         foreach (var weight in Weights)
         {
             if (!shapes.TryGetValue(weight, out var shape))
@@ -206,15 +207,19 @@ public abstract class RankedStructureParameterPruner : IPruner
             try
             {
                 CheckParameter(shape, weight);
+                valid[weight] = shape;
             }
             catch (ArgumentException e)
             {
                 problems.Add(e.Message.Split(" (Parameter '")[0]);
-                continue;
             }
-            if (FollowsLeader && weight != Leader && shapes.TryGetValue(Leader, out var leaderShape) && problems.Count == 0
-                && GroupCount(shape) != GroupCount(leaderShape))
-                problems.Add($"{Owner}: '{weight}' has {GroupCount(shape)} structures but the leader '{Leader}' has {GroupCount(leaderShape)}.");
+        }
+        if (FollowsLeader && valid.TryGetValue(Leader, out var leaderShape))
+        {
+            foreach (var (weight, shape) in valid)
+                if (GroupCount(shape) != GroupCount(leaderShape))
+                    problems.Add($"{Owner}: '{weight}' has {GroupCount(shape)} structures but the leader '{Leader}' has {GroupCount(leaderShape)}; " +
+                                 "followers must have as many structures as their leader.");
         }
         return problems;
     }

@@ -95,3 +95,20 @@ public class ActivationRankedFilterPrunerTests
         Assert.Contains("'relu9'", Assert.Throws<ArgumentException>(() => missing.Observe(model)).Message);
     }
 }
+
+public class ActivationRankedFilterPrunerProblemsTests
+{
+    [Fact]
+    public void FindProblemsListsMissingActivationModulesAndWeightsTogether()
+    {
+        using var scope = NewDisposeScope();
+        var model = nn.Sequential(("conv", nn.Conv2d(1, 3, 1)), ("relu", nn.ReLU()));
+        var pruner = new ActivationMeanRankedFilterPruner("mean", "Filters", 0.5, ["conv.weight", "conv2.weight"],
+            activationModules: new Dictionary<string, string> { ["conv.weight"] = "relu1" });
+        var problems = pruner.FindProblems(model);
+        Assert.Equal(3, problems.Count);
+        Assert.Contains(problems, p => p.Contains("no parameter named 'conv2.weight'"));
+        Assert.Contains(problems, p => p.Contains("no module named 'relu1'"));
+        Assert.Contains(problems, p => p.Contains("no module named 'conv2'"));
+    }
+}

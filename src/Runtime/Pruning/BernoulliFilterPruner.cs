@@ -14,7 +14,7 @@ namespace Distiller.Typed.Pruning;
 /// applied. When every filter is dropped Distiller divides by zero (a NaN mask); here the mask is all zeros.
 /// Park et al., "DropFilter", arXiv:1811.06783.
 /// </summary>
-public sealed class BernoulliFilterPruner : FilterRankedPruner
+public sealed class BernoulliFilterPruner : RankedStructureParameterPruner
 {
     public const string ClassName = "BernoulliFilterPruner";
 
@@ -24,12 +24,9 @@ public sealed class BernoulliFilterPruner : FilterRankedPruner
     /// <param name="weights">The convolution weights to prune.</param>
     /// <param name="groupDependency">Null or <c>"Leader"</c>.</param>
     public BernoulliFilterPruner(string name, string groupType, double desiredSparsity, IReadOnlyList<string> weights, string? groupDependency = null)
-        : base(ClassName, name, groupType, desiredSparsity, weights, groupDependency)
+        : base(ClassName, [GroupType.Filters], name, groupType, desiredSparsity, weights, groupDependency)
     {
     }
-
-    protected override Tensor? Importance(Tensor parameter, string parameterName, PruningMeta meta) =>
-        throw new InvalidOperationException("BernoulliFilterPruner draws its map directly.");
 
     protected override Tensor? RankStructures(double fractionToPrune, Tensor parameter, string parameterName, PruningMeta meta) =>
         full(parameter.shape[0], 1 - fractionToPrune, dtype: parameter.dtype, device: parameter.device).bernoulli();

@@ -4,7 +4,8 @@ namespace Distiller.Typed.Thresholding;
 
 /// <summary>
 /// Expands a binary map — one value per group — back to a mask of the parameter's shape (Distiller's
-/// <c>expand_binary_map</c>). The mask is a new contiguous tensor with the map's dtype, on the map's device.
+/// <c>expand_binary_map</c>). The mask is a new contiguous tensor (never sharing the map's memory) with the map's dtype,
+/// on the map's device.
 /// </summary>
 public static class GroupMasks
 {
@@ -44,6 +45,8 @@ public static class GroupMasks
                 throw new ArgumentException(
                     $"group_type '{GroupTypes.NamesOf(groupType)[0]}' combines two group types and has no single binary map.", nameof(groupType));
         }
-        return expanded.contiguous();
+        // A view that needed no broadcasting is already contiguous and still shares the map's memory: copy it, so the
+        // mask never aliases a binary map (a leader's map is cached and reused for its followers).
+        return expanded.is_contiguous() ? expanded.clone() : expanded.contiguous();
     }
 }

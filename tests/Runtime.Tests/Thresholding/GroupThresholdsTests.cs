@@ -157,3 +157,18 @@ public class GroupThresholdsTests
         Assert.Contains("(16)", ex.Message);
     }
 }
+
+public class GroupMasksTests
+{
+    [Fact]
+    public void ExpandedMaskNeverSharesTheBinaryMapsMemory()
+    {
+        using var scope = NewDisposeScope();
+        // A (4, 1) weight cut into rows: the expanded view needs no broadcasting.
+        var map = tensor(new float[] { 1, 0, 1, 0 });
+        var mask = GroupMasks.Expand(zeros(4, 1), GroupType.Rows, map);
+        mask.mul_(2);
+        Assert.Equal(new float[] { 1, 0, 1, 0 }, ThresholdingTensors.Values(map));
+        Assert.Equal(new float[] { 2, 0, 2, 0 }, ThresholdingTensors.Values(mask));
+    }
+}

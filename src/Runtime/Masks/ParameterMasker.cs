@@ -43,18 +43,25 @@ public sealed class ParameterMasker : IDisposable
     /// <summary>The dense copy kept when <see cref="UseDoubleCopies"/> is set; owned by this masker.</summary>
     public Tensor? UnmaskedCopy { get; set; }
 
-    /// <summary>Multiplies <paramref name="parameter"/> by the mask in place. Does nothing without a mask.</summary>
+    /// <summary>
+    /// Multiplies <paramref name="parameter"/> by the mask in place (Distiller's <c>apply_mask</c>): keeps a dense
+    /// copy first when <see cref="UseDoubleCopies"/> is set, and drops a regularization mask once it was applied.
+    /// Does nothing without a mask.
+    /// </summary>
     public void ApplyMask(Tensor parameter)
     {
+        ArgumentNullException.ThrowIfNull(parameter);
         if (_mask is null)
             return;
-        using var _ = no_grad();
+        using var noGrad = no_grad();
         if (UseDoubleCopies)
         {
             UnmaskedCopy?.Dispose();
             UnmaskedCopy = parameter.detach().clone().DetachFromDisposeScope();
         }
         parameter.mul_(_mask);
+        if (IsRegularizationMask)
+            Mask = null;
     }
 
     /// <summary>Multiplies <paramref name="tensor"/> (e.g. a gradient) by the mask in place.</summary>
@@ -62,16 +69,20 @@ public sealed class ParameterMasker : IDisposable
     {
         if (_mask is null || tensor is null)
             return;
-        using var _ = no_grad();
+        using var noGrad = no_grad();
         tensor.mul_(_mask);
     }
 
-    /// <summary>Restores the dense copy saved by <see cref="ApplyMask"/> when double copies are used.</summary>
+    /// <summary>
+    /// Restores the dense copy saved by <see cref="ApplyMask"/> when double copies are used (Distiller's
+    /// <c>revert_weights</c>).
+    /// </summary>
     public void RestoreUnmasked(Tensor parameter)
     {
-        if (UnmaskedCopy is null)
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (!UseDoubleCopies || UnmaskedCopy is null)
             return;
-        using var _ = no_grad();
+        using var noGrad = no_grad();
         parameter.copy_(UnmaskedCopy);
         UnmaskedCopy.Dispose();
         UnmaskedCopy = null;

@@ -62,6 +62,11 @@ public sealed class PolicySchedule
         var negative = list.Where(e => e < 0).ToArray();
         if (negative.Length > 0)
             throw new ArgumentOutOfRangeException(nameof(epochs), $"Epochs must be 0 or more; got {string.Join(", ", negative)}.");
+        var repeated = list.GroupBy(e => e).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+        if (repeated.Length > 0)
+            throw new ArgumentException(
+                $"The epochs list names {string.Join(", ", repeated)} more than once (Distiller would run the policy twice on that epoch).",
+                nameof(epochs));
         return new PolicySchedule(list[0], list[^1] + 1, null, list);
     }
 

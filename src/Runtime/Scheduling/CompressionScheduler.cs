@@ -221,6 +221,7 @@ public sealed class CompressionScheduler : IDisposable
             throw new InvalidDataException("The scheduler state does not match this scheduler:" + Environment.NewLine + "- " +
                                            string.Join(Environment.NewLine + "- ", problems));
 
+        using var scope = NewDisposeScope();
         foreach (var (name, masker) in Masks)
         {
             masker.Mask = state.TryGetValue("masks/" + name, out var mask)

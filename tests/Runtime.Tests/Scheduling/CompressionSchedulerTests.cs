@@ -149,6 +149,7 @@ public class CompressionSchedulerTests
         using var model = nn.Linear(2, 2);
         using var scheduler = new CompressionScheduler(model);
         Assert.Throws<ArgumentException>(() => scheduler.AddPolicy(new RecordingPolicy(new(), "p"), Array.Empty<int>()));
+        Assert.Contains("more than once", Assert.Throws<ArgumentException>(() => scheduler.AddPolicy(new RecordingPolicy(new(), "p"), new[] { 1, 2, 1 })).Message);
         var policy = new RecordingPolicy(new(), "p");
         scheduler.AddPolicy(policy, 0, 2);
         Assert.Throws<ArgumentException>(() => scheduler.AddPolicy(policy, 3, 4));

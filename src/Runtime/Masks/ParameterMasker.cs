@@ -57,6 +57,7 @@ public sealed class ParameterMasker : IDisposable
         if (UseDoubleCopies)
         {
             UnmaskedCopy?.Dispose();
+            using var scope = NewDisposeScope();
             UnmaskedCopy = parameter.detach().clone().DetachFromDisposeScope();
         }
         parameter.mul_(_mask);

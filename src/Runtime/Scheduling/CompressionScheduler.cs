@@ -162,6 +162,7 @@ public sealed class CompressionScheduler : IDisposable
     public Dictionary<string, object> StateDict()
     {
         var state = new Dictionary<string, object>(StringComparer.Ordinal);
+        using var scope = NewDisposeScope();
         foreach (var (name, masker) in Masks)
         {
             if (masker.Mask is { } mask)
@@ -295,8 +296,11 @@ public sealed class CompressionScheduler : IDisposable
     private void MaskGradients()
     {
         foreach (var (name, parameter) in Model.named_parameters())
-            if (Masks.TryGetValue(name, out var masker) && masker.MaskGradients)
-                masker.MaskTensor(parameter.grad);
+            if (Masks.TryGetValue(name, out var masker) && masker.MaskGradients && masker.Mask is not null)
+            {
+                using var grad = parameter.grad; // a new handle on the gradient; disposing it leaves the gradient alone
+                masker.MaskTensor(grad);
+            }
     }
 
     private EpochContext EpochContext(int epoch, PolicySchedule schedule, IReadOnlyDictionary<string, double>? metrics) =>

@@ -182,7 +182,7 @@ public sealed class CompressionScheduler : IDisposable
             state[prefix + "#type"] = policy.GetType().Name;
             state[prefix + "#name"] = policy.Name;
             foreach (var (key, value) in policyState)
-                state[prefix + key] = value;
+                state[prefix + key] = value is Tensor t ? t.DetachFromDisposeScope() : value;
         }
         return state;
     }
@@ -190,7 +190,8 @@ public sealed class CompressionScheduler : IDisposable
     /// <summary>
     /// Restores what <see cref="StateDict"/> returned into this scheduler, which must hold the same policies in
     /// the same order (checked by type and name) and a model with the same parameters. Masks are copied onto each
-    /// parameter's device; the caller keeps ownership of the tensors in <paramref name="state"/>.
+    /// parameter's device; the caller keeps ownership of the tensors in <paramref name="state"/> (and
+    /// <see cref="LoadState(Stream)"/> disposes them afterwards), so a policy clones any tensor it keeps.
     /// </summary>
     public void LoadStateDict(IReadOnlyDictionary<string, object> state)
     {

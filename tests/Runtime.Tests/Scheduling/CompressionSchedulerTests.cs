@@ -225,6 +225,39 @@ public class CompressionSchedulerTests
         Assert.Contains("policy 0 was saved as PruningPolicy 'q'", e.Message);
     }
 
+    /// <summary>Keeps a tensor as its progress, as a structured pruner might.</summary>
+    private sealed class TensorStatePolicy : Policy
+    {
+        public Tensor? Progress { get; set; }
+        public override void SaveState(IDictionary<string, object> state) => state["progress"] = Progress!.clone();
+        public override void LoadState(IReadOnlyDictionary<string, object> state) =>
+            Progress = ((Tensor)state["progress"]).clone().DetachFromDisposeScope();
+    }
+
+    [Fact]
+    public void PolicyTensorsAndMasksTravelThroughAStateFile()
+    {
+        using var scope = NewDisposeScope();
+        using var model = nn.Linear(2, 1);
+        var stream = new MemoryStream();
+        using (var scheduler = new CompressionScheduler(model))
+        {
+            scheduler.AddPolicy(new TensorStatePolicy { Progress = tensor(new[] { 3f, 4f }) }, 0, 2);
+            scheduler.Masks["weight"].Mask = tensor(new[] { 1f, 0f }).reshape(1, 2);
+            scheduler.Masks["weight"].MaskOnForwardOnly = true;
+            scheduler.SaveState(stream);
+        }
+        stream.Position = 0;
+        using var fresh = new CompressionScheduler(model);
+        var policy = new TensorStatePolicy();
+        fresh.AddPolicy(policy, 0, 2);
+        fresh.LoadState(stream);
+        Assert.Equal(new[] { 3f, 4f }, Values(policy.Progress!));
+        Assert.Equal(new[] { 1f, 0f }, Values(fresh.Masks["weight"].Mask!));
+        Assert.True(fresh.Masks["weight"].MaskOnForwardOnly);
+        Assert.Null(fresh.Masks["bias"].Mask);
+    }
+
     [Fact]
     public void StateFileRoundTripsEveryValueType()
     {

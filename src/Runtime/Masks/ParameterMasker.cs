@@ -60,7 +60,7 @@ public sealed class ParameterMasker : IDisposable
             using var scope = NewDisposeScope();
             UnmaskedCopy = parameter.detach().clone().DetachFromDisposeScope();
         }
-        parameter.mul_(_mask);
+        Multiply(parameter);
         if (IsRegularizationMask)
             Mask = null;
     }
@@ -71,7 +71,21 @@ public sealed class ParameterMasker : IDisposable
         if (_mask is null || tensor is null)
             return;
         using var noGrad = no_grad();
-        tensor.mul_(_mask);
+        Multiply(tensor);
+    }
+
+    private void Multiply(Tensor tensor)
+    {
+        try
+        {
+            tensor.mul_(_mask!);
+        }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            throw new InvalidOperationException(
+                $"The mask of '{ParameterName}' has shape [{string.Join(", ", _mask!.shape)}] and cannot mask a tensor of shape " +
+                $"[{string.Join(", ", tensor.shape)}] ({tensor.dtype} on {tensor.device}); a mask has its parameter's shape.", e);
+        }
     }
 
     /// <summary>

@@ -205,6 +205,51 @@ public class CompressionSchedulerTests
         Assert.True(revivedBeforeRemask, "the optimizer step should have moved a pruned weight (else this test proves nothing)");
     }
 
+    private sealed class QuantizedLayer : nn.Module
+    {
+        public QuantizedLayer() : base(nameof(QuantizedLayer))
+        {
+            register_parameter("float_weight", nn.Parameter(ones(3, 1)));
+            register_module("wrapped_module", nn.Linear(1, 3, hasBias: false));
+            register_parameter("clip_val", nn.Parameter(ones(1)));
+        }
+    }
+
+    private sealed class QuantizedModel : nn.Module
+    {
+        public QuantizedModel() : base(nameof(QuantizedModel)) => register_module("fc", new QuantizedLayer());
+    }
+
+    [Fact]
+    public void MaskAllWeightsMapsAQuantizersRenamedParametersBackAndSkipsNewOnes()
+    {
+        // As Distiller's mask_all_weights: 'fc.float_weight' and 'fc.wrapped_module.weight' use the mask of
+        // 'fc.weight'; 'fc.clip_val' (a quantizer's new learnable parameter) has no mask and is left alone.
+        using var scope = NewDisposeScope();
+        using var model = new QuantizedModel();
+        using var masks = new Distiller.Typed.Masks.MaskDictionary(new[] { "fc.weight" });
+        masks["fc.weight"].Mask = tensor(new[] { 1f, 0f, 1f }).reshape(3, 1);
+        using var scheduler = new CompressionScheduler(model, masks: masks);
+        scheduler.MaskAllWeights();
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        Assert.Equal(new[] { 1f, 0f, 1f }, Values(parameters["fc.float_weight"]));
+        Assert.Equal(0f, Values(parameters["fc.wrapped_module.weight"])[1]);
+        Assert.Equal(new[] { 1f }, Values(parameters["fc.clip_val"]));
+    }
+
+    [Fact]
+    public void AMaskOfTheWrongShapeFailsWithTheParameterName()
+    {
+        using var scope = NewDisposeScope();
+        using var model = nn.Linear(2, 3);
+        using var scheduler = new CompressionScheduler(model);
+        scheduler.Masks["weight"].Mask = ones(5);
+        var e = Assert.Throws<InvalidOperationException>(() => scheduler.MaskAllWeights());
+        Assert.Contains("'weight'", e.Message);
+        Assert.Contains("[5]", e.Message);
+        Assert.Contains("[3, 2]", e.Message);
+    }
+
     [Fact]
     public void LoadStateDictListsEveryMismatch()
     {

@@ -31,13 +31,22 @@ public sealed class ParameterMasker : IDisposable
     /// <summary>True when the mask was set by a regularizer's thresholding rather than by a pruner.</summary>
     public bool IsRegularizationMask { get; set; }
 
-    /// <summary>Apply the mask only in the forward pass and restore the dense weights afterwards (<c>mask_on_forward_only</c>).</summary>
+    /// <summary>
+    /// Mask only before the forward pass: the scheduler does not re-apply this mask after the optimizer step, so
+    /// the step may move pruned weights until the next minibatch masks them again (<c>mask_on_forward_only</c>).
+    /// </summary>
     public bool MaskOnForwardOnly { get; set; }
 
-    /// <summary>Also zero the gradients of pruned weights before the optimizer step (<c>mask_gradients</c>).</summary>
+    /// <summary>
+    /// The scheduler multiplies this parameter's gradient by the mask before the optimizer step
+    /// (<c>mask_gradients</c>; Distiller registers a backward hook).
+    /// </summary>
     public bool MaskGradients { get; set; }
 
-    /// <summary>Keep an unmasked copy of the weights and restore it at minibatch end (<c>use_double_copies</c>).</summary>
+    /// <summary>
+    /// <see cref="ApplyMask"/> keeps a dense copy of the weights, restored by <see cref="RestoreUnmasked"/> before the
+    /// optimizer step, so the step updates the dense weights with gradients of the masked ones (<c>use_double_copies</c>).
+    /// </summary>
     public bool UseDoubleCopies { get; set; }
 
     /// <summary>The dense copy kept when <see cref="UseDoubleCopies"/> is set; owned by this masker.</summary>

@@ -59,6 +59,17 @@ public sealed class CompressionScheduler : IDisposable
         ArgumentNullException.ThrowIfNull(schedule);
         if (_policies.Any(p => ReferenceEquals(p.Policy, policy)))
             throw new ArgumentException($"Policy '{policy.Name}' was already added; add each policy object once.", nameof(policy));
+        var (owner, names) = policy switch
+        {
+            PruningPolicy pruning => ($"pruner '{pruning.Pruner.Name}'", pruning.Pruner.ParameterNames),
+            RegularizationPolicy regularization => ($"regularizer '{regularization.Regularizer.Name}'", regularization.Regularizer.ParameterNames),
+            _ => ("", (IReadOnlyCollection<string>)Array.Empty<string>()),
+        };
+        var unknown = names.Where(n => n != "*" && !Masks.ContainsKey(n)).ToArray();
+        if (unknown.Length > 0)
+            throw new ArgumentException(
+                $"The {owner} of policy '{policy.Name}' names parameters the model does not have: {string.Join(", ", unknown.Select(n => $"'{n}'"))}. " +
+                $"The model's parameters are: {string.Join(", ", Masks.Keys)}.", nameof(policy));
         var scheduled = new ScheduledPolicy(policy, schedule);
         _policies.Add(scheduled);
         foreach (var epoch in schedule.Epochs)

@@ -156,6 +156,18 @@ public class CompressionSchedulerTests
     }
 
     [Fact]
+    public void AddPolicyListsEveryParameterAPrunerNamesThatTheModelLacks()
+    {
+        using var model = nn.Linear(2, 2);
+        using var scheduler = new CompressionScheduler(model);
+        var pruner = new AutomatedGradualPruner("agp", 0.1, 0.5, new[] { "weight", "fc.weight", "conv.weight" });
+        var e = Assert.Throws<ArgumentException>(() => scheduler.AddPolicy(new PruningPolicy(pruner), 0, 4));
+        Assert.Contains("'fc.weight', 'conv.weight'", e.Message);
+        Assert.Contains("weight, bias", e.Message);
+        Assert.Empty(scheduler.Policies);
+    }
+
+    [Fact]
     public void MinibatchArgumentsAreChecked()
     {
         using var model = nn.Linear(2, 2);

@@ -76,7 +76,7 @@ internal static class LrSchedulerCatalogue
             TotalIters("Epochs the factor applies.")),
 
         new ComponentDescriptor("PolynomialLR", Section,
-            "Distiller's polynomial decay lr = base_lr × (1 − epoch/T_max)^power; PyTorch's total_iters may stand for T_max.",
+            "Distiller's polynomial decay lr = base_lr × (1 − epoch/T_max)^power; PyTorch's total_iters may stand for T_max, and with neither PyTorch's default total_iters: 5 applies.",
             EquatableArray.Create(
                 new ParameterDescriptor("T_max", ParameterType.Int, "Epochs until the learning rate reaches 0 (Distiller's name).", Range: ValueRange.AtLeast(1)),
                 TotalIters("Epochs until the learning rate reaches 0 (PyTorch's name for T_max)."),

@@ -26,7 +26,7 @@ internal static class ArgumentChecks
             var key = entry.Key.Text;
             var parameter = parameters.FirstOrDefault(p => p.Name == key);
             if (parameter is not null)
-                ValueChecks.Check(context, $"'{key}' of {owner}", entry.Value, parameter);
+                ValueChecks.Check(context, $"'{key}'", owner, entry.Value, parameter);
             else if (loaderSuppliesSome && ComponentCatalogue.LoaderSuppliedArguments.Contains(key))
                 context.Report(ScheduleDiagnosticDescriptors.LoaderSuppliedArgument, entry.Key.Span, owner, key);
             else

@@ -16,7 +16,7 @@ internal static class OverrideChecks
     /// <summary>Bounds any matching a compiled pattern might do; construction itself is linear in the pattern.</summary>
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(200);
 
-    public static void Check(ValidationContext context, MappingValue overrides, ParameterDescriptor parameter)
+    public static void Check(ValidationContext context, string owner, MappingValue overrides, ParameterDescriptor parameter)
     {
         foreach (var entry in overrides.Entries)
         {
@@ -24,9 +24,9 @@ internal static class OverrideChecks
                 context.Report(ScheduleDiagnosticDescriptors.InvalidOverridePattern, entry.Key.Span, entry.Key.Text, error);
 
             if (entry.Value is MappingValue settings)
-                ArgumentChecks.CheckEntries(context, $"the override '{entry.Key.Text}'", settings.Entries, parameter.EntryParameters);
+                ArgumentChecks.CheckEntries(context, $"the override '{entry.Key.Text}' of {owner}", settings.Entries, parameter.EntryParameters);
             else
-                ValueChecks.WrongType(context, $"The override '{entry.Key.Text}'", "mapping of per-module arguments such as 'bits_weights: null'", entry.Value);
+                ValueChecks.WrongType(context, $"The override '{entry.Key.Text}'", owner, "mapping of per-module arguments such as 'bits_weights: null'", entry.Value);
         }
     }
 

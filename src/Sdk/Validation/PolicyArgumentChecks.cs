@@ -27,7 +27,7 @@ internal static class PolicyArgumentChecks
                 var parameter = parameters.FirstOrDefault(p => p.Name == entry.Key.Text);
                 if (parameter is not null)
                 {
-                    ValueChecks.Check(context, $"'{entry.Key.Text}' of the {kind} policy's args", entry.Value, parameter);
+                    ValueChecks.Check(context, $"'{entry.Key.Text}'", $"the {kind} policy's args", entry.Value, parameter);
                     continue;
                 }
                 var valid = names.Count == 0 ? $"{kind} policies take no args" : "valid args are " + ValidationContext.Quoted(names);

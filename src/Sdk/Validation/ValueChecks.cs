@@ -1,4 +1,3 @@
-using System.Globalization;
 using Distiller.Typed.Catalogue;
 using Distiller.Typed.Diagnostics;
 using Distiller.Typed.Schedules;
@@ -13,107 +12,107 @@ namespace Distiller.Typed.Validation;
 /// </summary>
 internal static class ValueChecks
 {
-    public static void Check(ValidationContext context, string what, ScheduleValue value, ParameterDescriptor parameter)
+    public static void Check(ValidationContext context, string what, string owner, ScheduleValue value, ParameterDescriptor parameter)
     {
         if (value is ScalarValue { IsNull: true })
         {
             if (!parameter.Nullable && parameter.Type != ParameterType.Any)
-                WrongType(context, what, parameter.TypeDescription, value);
+                WrongType(context, what, owner, parameter.TypeDescription, value);
             return;
         }
         switch (parameter.Type)
         {
             case ParameterType.Float:
-                CheckNumber(context, what, value, parameter);
+                CheckNumber(context, what, owner, value, parameter);
                 break;
             case ParameterType.Int:
-                CheckInteger(context, what, value, parameter);
+                CheckInteger(context, what, owner, value, parameter);
                 break;
             case ParameterType.Bool:
                 if (value is not ScalarValue boolean || !boolean.TryGetBoolean(out _))
-                    WrongType(context, what, "true or false", value);
+                    WrongType(context, what, owner, "true or false", value);
                 break;
             case ParameterType.String:
-                CheckString(context, what, value, parameter);
+                CheckString(context, what, owner, value, parameter);
                 break;
             case ParameterType.FloatList:
             case ParameterType.IntList:
             case ParameterType.StringList:
-                CheckList(context, what, value, parameter);
+                CheckList(context, what, owner, value, parameter);
                 break;
             case ParameterType.FloatOrFloatList:
                 if (value is SequenceValue)
-                    CheckList(context, what, value, parameter with { Type = ParameterType.FloatList });
+                    CheckList(context, what, owner, value, parameter with { Type = ParameterType.FloatList });
                 else
-                    CheckNumber(context, what, value, parameter, "number or list of numbers");
+                    CheckNumber(context, what, owner, value, parameter, "number or list of numbers");
                 break;
             case ParameterType.FloatMap:
-                if (Mapping(context, what, value, parameter) is { } numbers)
+                if (Mapping(context, what, owner, value, parameter) is { } numbers)
                 {
                     foreach (var entry in numbers.Entries)
-                        CheckNumber(context, $"{what}['{entry.Key.Text}']", entry.Value, parameter);
+                        CheckNumber(context, $"{what}['{entry.Key.Text}']", owner, entry.Value, parameter);
                 }
                 break;
             case ParameterType.FloatGroupMap:
-                if (Mapping(context, what, value, parameter) is { } groups)
+                if (Mapping(context, what, owner, value, parameter) is { } groups)
                 {
                     foreach (var entry in groups.Entries)
-                        CheckNumberAndGroup(context, $"{what}['{entry.Key.Text}']", entry.Value, parameter);
+                        CheckNumberAndGroup(context, $"{what}['{entry.Key.Text}']", owner, entry.Value, parameter);
                 }
                 break;
             case ParameterType.OverrideMap:
-                if (Mapping(context, what, value, parameter) is { } overrides)
-                    OverrideChecks.Check(context, overrides, parameter);
+                if (Mapping(context, what, owner, value, parameter) is { } overrides)
+                    OverrideChecks.Check(context, owner, overrides, parameter);
                 break;
             case ParameterType.QuantMode:
-                CheckQuantMode(context, what, value, parameter);
+                CheckQuantMode(context, what, owner, value, parameter);
                 break;
             case ParameterType.Map:
-                if (Mapping(context, what, value, parameter) is { } map && !parameter.EntryParameters.IsEmpty)
-                    ArgumentChecks.CheckEntries(context, $"{what}", map.Entries, parameter.EntryParameters);
+                if (Mapping(context, what, owner, value, parameter) is { } map && !parameter.EntryParameters.IsEmpty)
+                    ArgumentChecks.CheckEntries(context, Subject(what, owner), map.Entries, parameter.EntryParameters);
                 break;
         }
     }
 
-    private static void CheckNumber(ValidationContext context, string what, ScheduleValue value, ParameterDescriptor parameter, string expected = "number")
+    private static void CheckNumber(ValidationContext context, string what, string owner, ScheduleValue value, ParameterDescriptor parameter, string expected = "number")
     {
         if (value is not ScalarValue scalar || !scalar.TryGetDouble(out var number))
         {
-            WrongType(context, what, expected, value);
+            WrongType(context, what, owner, expected, value);
             return;
         }
-        CheckRange(context, what, scalar, number, parameter);
+        CheckRange(context, what, owner, scalar, number, parameter);
     }
 
-    private static void CheckInteger(ValidationContext context, string what, ScheduleValue value, ParameterDescriptor parameter)
+    private static void CheckInteger(ValidationContext context, string what, string owner, ScheduleValue value, ParameterDescriptor parameter)
     {
         if (value is not ScalarValue scalar || !scalar.TryGetInt32(out var number))
         {
-            WrongType(context, what, "whole number", value);
+            WrongType(context, what, owner, "whole number", value);
             return;
         }
         if (parameter.IsEnumeration)
-            CheckAllowed(context, what, scalar, parameter);
+            CheckAllowed(context, what, owner, scalar, parameter);
         else
-            CheckRange(context, what, scalar, number, parameter);
+            CheckRange(context, what, owner, scalar, number, parameter);
     }
 
-    private static void CheckString(ValidationContext context, string what, ScheduleValue value, ParameterDescriptor parameter)
+    private static void CheckString(ValidationContext context, string what, string owner, ScheduleValue value, ParameterDescriptor parameter)
     {
         if (value is not ScalarValue scalar)
         {
-            WrongType(context, what, parameter.TypeDescription, value);
+            WrongType(context, what, owner, parameter.TypeDescription, value);
             return;
         }
         if (parameter.IsEnumeration)
-            CheckAllowed(context, what, scalar, parameter);
+            CheckAllowed(context, what, owner, scalar, parameter);
     }
 
-    private static void CheckList(ValidationContext context, string what, ScheduleValue value, ParameterDescriptor parameter)
+    private static void CheckList(ValidationContext context, string what, string owner, ScheduleValue value, ParameterDescriptor parameter)
     {
         if (value is not SequenceValue list)
         {
-            WrongType(context, what, parameter.TypeDescription, value);
+            WrongType(context, what, owner, parameter.TypeDescription, value);
             return;
         }
         var itemType = parameter.Type switch
@@ -124,36 +123,36 @@ internal static class ValueChecks
         };
         var item = parameter with { Type = itemType, Nullable = false };
         for (int i = 0; i < list.Items.Count; i++)
-            Check(context, $"{what}[{i}]", list.Items[i], item);
+            Check(context, $"{what}[{i}]", owner, list.Items[i], item);
     }
 
-    private static void CheckNumberAndGroup(ValidationContext context, string what, ScheduleValue value, ParameterDescriptor parameter)
+    private static void CheckNumberAndGroup(ValidationContext context, string what, string owner, ScheduleValue value, ParameterDescriptor parameter)
     {
         if (value is not SequenceValue pair)
         {
-            WrongType(context, what, "[number, group_type] list", value);
+            WrongType(context, what, owner, "[number, group_type] list", value);
             return;
         }
         if (pair.Items.Count != 2)
         {
-            context.Report(ScheduleDiagnosticDescriptors.WrongListLength, pair.Span, what + " ([number, group_type])", 2, pair.Items.Count);
+            context.Report(ScheduleDiagnosticDescriptors.WrongListLength, pair.Span, Subject(what + " ([number, group_type])", owner), 2, pair.Items.Count);
             return;
         }
-        CheckNumber(context, what + "[0]", pair.Items[0], parameter);
-        CheckString(context, what + "[1]", pair.Items[1], parameter with { Type = ParameterType.String, Range = null });
+        CheckNumber(context, what + "[0]", owner, pair.Items[0], parameter);
+        CheckString(context, what + "[1]", owner, pair.Items[1], parameter with { Type = ParameterType.String, Range = null });
     }
 
-    private static void CheckQuantMode(ValidationContext context, string what, ScheduleValue value, ParameterDescriptor parameter)
+    private static void CheckQuantMode(ValidationContext context, string what, string owner, ScheduleValue value, ParameterDescriptor parameter)
     {
         var single = parameter with { Type = ParameterType.String };
         if (value is ScalarValue scalar)
         {
-            CheckAllowed(context, what, scalar, single);
+            CheckAllowed(context, what, owner, scalar, single);
             return;
         }
         if (value is not MappingValue perTensor)
         {
-            WrongType(context, what, parameter.TypeDescription, value);
+            WrongType(context, what, owner, parameter.TypeDescription, value);
             return;
         }
         var keys = new[]
@@ -161,40 +160,41 @@ internal static class ValueChecks
             single with { Name = "activations", Summary = "Mode for activations.", Required = true, Default = null },
             single with { Name = "weights", Summary = "Mode for weights.", Required = true, Default = null },
         }.ToEquatableArray();
-        ArgumentChecks.CheckEntries(context, what, perTensor.Entries, keys, reportMissingAt: perTensor.Span);
+        ArgumentChecks.CheckEntries(context, Subject(what, owner), perTensor.Entries, keys, reportMissingAt: perTensor.Span);
     }
 
-    private static MappingValue? Mapping(ValidationContext context, string what, ScheduleValue value, ParameterDescriptor parameter)
+    private static MappingValue? Mapping(ValidationContext context, string what, string owner, ScheduleValue value, ParameterDescriptor parameter)
     {
         if (value is MappingValue mapping)
             return mapping;
-        WrongType(context, what, parameter.TypeDescription, value);
+        WrongType(context, what, owner, parameter.TypeDescription, value);
         return null;
     }
 
-    private static void CheckRange(ValidationContext context, string what, ScalarValue scalar, double number, ParameterDescriptor parameter)
+    private static void CheckRange(ValidationContext context, string what, string owner, ScalarValue scalar, double number, ParameterDescriptor parameter)
     {
         if (parameter.Range is { } range && !range.Contains(number))
-            context.Report(ScheduleDiagnosticDescriptors.ValueOutOfRange, scalar.Span, what, scalar.Text, range.ToString());
+            context.Report(ScheduleDiagnosticDescriptors.ValueOutOfRange, scalar.Span, Subject(what, owner), scalar.Text, range.ToString());
     }
 
-    private static void CheckAllowed(ValidationContext context, string what, ScalarValue scalar, ParameterDescriptor parameter)
+    private static void CheckAllowed(ValidationContext context, string what, string owner, ScalarValue scalar, ParameterDescriptor parameter)
     {
         foreach (var allowed in parameter.AllowedValues)
         {
             if (allowed == scalar.Text)
                 return;
         }
-        context.Report(ScheduleDiagnosticDescriptors.ValueNotAllowed, scalar.Span, what, scalar.Text,
+        context.Report(ScheduleDiagnosticDescriptors.ValueNotAllowed, scalar.Span, Subject(what, owner), scalar.Text,
             NearestNames.DidYouMean(scalar.Text, parameter.AllowedValues), ValidationContext.Quoted(parameter.AllowedValues));
     }
 
-    public static void WrongType(ValidationContext context, string what, string expected, ScheduleValue value)
+    public static void WrongType(ValidationContext context, string what, string owner, string expected, ScheduleValue value)
     {
         string found = value is ScalarValue scalar ? scalar.Kind : value.Shape;
         string text = value is ScalarValue { IsNull: false } s ? $" ('{s.Text}')" : "";
-        context.Report(ScheduleDiagnosticDescriptors.WrongArgumentType, value.Span, what, expected, found, text);
+        context.Report(ScheduleDiagnosticDescriptors.WrongArgumentType, value.Span, Subject(what, owner), expected, found, text);
     }
 
-    public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>"'weights'[1] of 'p' (AutomatedGradualPruner)": the value's path, then whose argument it is.</summary>
+    public static string Subject(string what, string owner) => owner.Length == 0 ? what : what + " of " + owner;
 }

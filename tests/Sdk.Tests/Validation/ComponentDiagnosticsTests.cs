@@ -165,6 +165,7 @@ public class ComponentDiagnosticsTests
         Assert.Equal(2, result.Diagnostics.Count);
         var group = Assert.Single(result.Diagnostics, d => d.Span.Line == 5);
         AssertAt(group, "DTS028", 5, 31);
+        Assert.Contains("'reg_regims'['conv1.weight'][1] of 'r' (GroupLassoRegularizer) is '5D'", group.Message);
         Assert.Contains("'Rows+Cols'", group.Message);
         var criteria = Assert.Single(result.Diagnostics, d => d.Span.Line == 6);
         AssertAt(criteria, "DTS028", 6, 25);
@@ -286,7 +287,7 @@ public class ComponentDiagnosticsTests
     {
         var d = Only(WithPolicy("quantizer", "q", "quantizers:", "  q:", "    class: DorefaQuantizer", "    overrides:", "      conv1:", "        bits_weight: null"));
         AssertAt(d, "DTS024", 6, 9);
-        Assert.Contains("did you mean 'bits_weights'", d.Message);
+        Assert.Contains("the override 'conv1' of 'q' (DorefaQuantizer) has no argument 'bits_weight'; did you mean 'bits_weights'", d.Message);
     }
 
     [Fact]

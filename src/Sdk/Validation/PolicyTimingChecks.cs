@@ -18,11 +18,14 @@ internal static class PolicyTimingChecks
         foreach (var policy in context.Document.Policies)
         {
             var agp = AgpPruner(context.Document, policy);
+            // A timing key the reader dropped for its shape (DTS003) is already reported; do not call it missing too.
+            bool readerFoundProblems = context.Diagnostics.Any(d =>
+                string.CompareOrdinal(d.Id, "DTS020") < 0 && d.Span.Start >= policy.Span.Start && d.Span.End <= policy.Span.End);
             if (policy.Epochs is { } epochs)
                 CheckEpochList(context, policy, epochs, agp);
             else if (policy.StartingEpoch is not null || policy.EndingEpoch is not null || policy.Frequency is not null)
-                CheckRange(context, policy, agp);
-            else if (!context.Diagnostics.Any(d => d.Span.Start >= policy.Span.Start && d.Span.End <= policy.Span.End))
+                CheckRange(context, policy, agp, reportMissing: !readerFoundProblems);
+            else if (!readerFoundProblems)
                 context.Report(ScheduleDiagnosticDescriptors.MissingTiming, policy.SectionKey.Span);
         }
     }
@@ -47,14 +50,17 @@ internal static class PolicyTimingChecks
             context.Report(ScheduleDiagnosticDescriptors.AgpNeedsRange, epochs.Span, policy.InstanceName!.Text, agp.ClassName);
     }
 
-    private static void CheckRange(ValidationContext context, PolicyDefinition policy, ComponentDescriptor? agp)
+    private static void CheckRange(ValidationContext context, PolicyDefinition policy, ComponentDescriptor? agp, bool reportMissing)
     {
-        if (policy.StartingEpoch is null)
-            context.Report(ScheduleDiagnosticDescriptors.IncompleteRange, policy.SectionKey.Span, "starting_epoch");
-        if (policy.EndingEpoch is null)
-            context.Report(ScheduleDiagnosticDescriptors.IncompleteRange, policy.SectionKey.Span, "ending_epoch");
-        if (policy.Frequency is null)
-            context.Report(ScheduleDiagnosticDescriptors.IncompleteRange, policy.SectionKey.Span, "frequency");
+        if (reportMissing)
+        {
+            if (policy.StartingEpoch is null)
+                context.Report(ScheduleDiagnosticDescriptors.IncompleteRange, policy.SectionKey.Span, "starting_epoch");
+            if (policy.EndingEpoch is null)
+                context.Report(ScheduleDiagnosticDescriptors.IncompleteRange, policy.SectionKey.Span, "ending_epoch");
+            if (policy.Frequency is null)
+                context.Report(ScheduleDiagnosticDescriptors.IncompleteRange, policy.SectionKey.Span, "frequency");
+        }
 
         int? start = policy.StartingEpoch is { } s ? Epoch(context, "starting_epoch", s) : null;
         int? end = policy.EndingEpoch is { } e ? Epoch(context, "ending_epoch", e) : null;

@@ -73,6 +73,13 @@ public class PolicyDiagnosticsTests
     }
 
     [Fact]
+    public void TimingKeyOfTheWrongShapeIsReportedOnceByTheReader()
+    {
+        AssertAt(Only(With(Regularizer, "    starting_epoch: [0]", "    ending_epoch: 10", "    frequency: 1")), "DTS003", 7, 21);
+        AssertAt(Only(With(Regularizer, "    epochs: 3")), "DTS003", 7, 13);
+    }
+
+    [Fact]
     public void DTS046_NonIntegerEpoch()
     {
         AssertAt(Only(With(Regularizer, "    starting_epoch: 1.5", "    ending_epoch: 10", "    frequency: 1")), "DTS046", 7, 21);

@@ -18,5 +18,5 @@ internal static class ExtensionCatalogue
 
     private static ComponentDescriptor Thinning(string name) => new(name, ScheduleSection.Extensions,
         "Physically removes the filters or channels that pruning zeroed, once per scheduled epoch (FilterRemover and ChannelRemover are Distiller's aliases of StructureRemover).",
-        ThinningParameters, NeedsOptimizer: true, Source: "distiller/thinning.py");
+        ThinningParameters, Source: "distiller/thinning.py");
 }

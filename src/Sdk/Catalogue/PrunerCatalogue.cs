@@ -36,12 +36,12 @@ internal static class PrunerCatalogue
             Source: "distiller/pruning/sensitivity_pruner.py"),
 
         new ComponentDescriptor("SplicingPruner", Section,
-            "Dynamic Network Surgery: prunes and splices connections between a low and a high threshold (Guo et al., arXiv:1608.04493).",
+            "Dynamic Network Surgery: with t = mean|w| + s × std|w|, masks weights below low_thresh_mult × t and restores those at or above hi_thresh_mult × t (Guo et al., arXiv:1608.04493).",
             EquatableArray.Create(
                 Sensitivities(),
                 new ParameterDescriptor("low_thresh_mult", ParameterType.Float, "Multiplier of the threshold below which weights are pruned.", Required: true, Range: ValueRange.AtLeast(0)),
                 new ParameterDescriptor("hi_thresh_mult", ParameterType.Float, "Multiplier of the threshold above which pruned weights are spliced back.", Required: true, Range: ValueRange.AtLeast(0)),
-                new ParameterDescriptor("sensitivity_multiplier", ParameterType.Float, "Grows the sensitivity each minibatch (0: constant).", Default: "0", Range: ValueRange.AtLeast(0))),
+                new ParameterDescriptor("sensitivity_multiplier", ParameterType.Float, "Grows the sensitivity linearly: s × ((epoch − starting_epoch) × multiplier + 1); 0 keeps it constant.", Default: "0", Range: ValueRange.AtLeast(0))),
             Source: "distiller/pruning/splicing_pruner.py"),
 
         new ComponentDescriptor("AutomatedGradualPruner", Section,

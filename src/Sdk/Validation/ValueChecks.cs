@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using Distiller.Typed.Catalogue;
 using Distiller.Typed.Diagnostics;
 using Distiller.Typed.Schedules;
@@ -12,6 +15,18 @@ namespace Distiller.Typed.Validation;
 /// </summary>
 internal static class ValueChecks
 {
+    /// <summary>
+    /// The quantization-mode spellings of Distiller's --qe-mode option (range_linear.py); YAML takes the
+    /// LinearQuantMode names instead.
+    /// </summary>
+    private static readonly Dictionary<string, string> CommandLineSpellings = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["sym"] = "SYMMETRIC",
+        ["sym_restr"] = "SYMMETRIC_RESTRICTED",
+        ["asym_s"] = "ASYMMETRIC_SIGNED",
+        ["asym_u"] = "ASYMMETRIC_UNSIGNED",
+    };
+
     public static void Check(ValidationContext context, string what, string owner, ScheduleValue value, ParameterDescriptor parameter)
     {
         if (value is ScalarValue { IsNull: true })
@@ -184,8 +199,11 @@ internal static class ValueChecks
             if (allowed == scalar.Text)
                 return;
         }
+        var suggestion = CommandLineSpellings.TryGetValue(scalar.Text, out var yamlName) && parameter.AllowedValues.Contains(yamlName)
+            ? $"; did you mean '{yamlName}' (Distiller's command line spells it '{scalar.Text}')?"
+            : NearestNames.DidYouMean(scalar.Text, parameter.AllowedValues);
         context.Report(ScheduleDiagnosticDescriptors.ValueNotAllowed, scalar.Span, Subject(what, owner), scalar.Text,
-            NearestNames.DidYouMean(scalar.Text, parameter.AllowedValues), ValidationContext.Quoted(parameter.AllowedValues));
+            suggestion, ValidationContext.Quoted(parameter.AllowedValues));
     }
 
     public static void WrongType(ValidationContext context, string what, string owner, string expected, ScheduleValue value)

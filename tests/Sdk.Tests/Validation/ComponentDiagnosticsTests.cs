@@ -179,6 +179,9 @@ public class ComponentDiagnosticsTests
         var d = Only("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    mode: symmetric");
         AssertAt(d, "DTS028", 4, 11);
         Assert.Contains("did you mean 'SYMMETRIC'", d.Message);
+        var cli = Only("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    mode: asym_u");
+        AssertAt(cli, "DTS028", 4, 11);
+        Assert.Contains("did you mean 'ASYMMETRIC_UNSIGNED' (Distiller's command line spells it 'asym_u')", cli.Message);
 
         var result = Parse("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    mode:", "      activations: ASYMMETRIC_UNSIGNED", "      weight: SYMMETRIC");
         Assert.Equal(2, result.Diagnostics.Count);

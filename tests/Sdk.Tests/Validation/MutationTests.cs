@@ -3,7 +3,7 @@ using Distiller.Typed.Schedules;
 namespace Distiller.Typed.Tests.Validation;
 
 /// <summary>
-/// Hundreds of damaged versions of the reference schedules go through Schedule.Parse (reader and validator): none
+/// 720 damaged versions of the reference schedules and four of Distiller's examples go through Schedule.Parse (reader and validator): none
 /// may throw or hang, and every diagnostic must point inside the text and format its message.
 /// </summary>
 public class MutationTests
@@ -20,11 +20,31 @@ public class MutationTests
         "preactresnet20.schedule_dorefa.yaml",
     };
 
+    /// <summary>Distiller's own examples exercise overrides, quantization modes, policy args and structured pruners.</summary>
+    public static TheoryData<string> ExampleFiles() => new()
+    {
+        "quantization_post_train_quant_resnet18_imagenet_post_train_input_overrides.yaml",
+        "quantization_quant_aware_train_quant_aware_train_linear_quant.yaml",
+        "agp-pruning_resnet20_filters.bn_fold.schedule_agp.yaml",
+        "gss_gss_channels-removal_training.yaml",
+    };
+
     [Theory]
     [MemberData(nameof(ReferenceFiles))]
-    public async Task MutantsNeverThrowOrHangAndReportPositionsInsideTheFile(string file)
+    public Task ReferenceScheduleMutantsNeverThrowOrHangAndReportPositionsInsideTheFile(string file) =>
+        CheckMutants(Path.Combine(TestPaths.Schedules, file));
+
+    [Theory]
+    [MemberData(nameof(ExampleFiles))]
+    public Task DistillerExampleMutantsNeverThrowOrHangAndReportPositionsInsideTheFile(string file) =>
+        CheckMutants(Path.Combine(TestPaths.RepoRoot, "tests", "Sdk.Tests", "Validation", "DistillerExamples", file));
+
+    private static async Task CheckMutants(string path)
     {
-        var original = File.ReadAllText(Path.Combine(TestPaths.Schedules, file)).Replace("\r\n", "\n");
+        var file = Path.GetFileName(path);
+        // Comment lines are dropped first so the mutations land on content.
+        var original = string.Join("\n", File.ReadAllText(path).Replace("\r\n", "\n").Split('\n').Where(l => !l.TrimStart().StartsWith('#')));
+        Assert.Empty(Schedule.Parse(original, file).Diagnostics); // the unmutated text is clean
         var mutator = new ScheduleMutator(seed: file.Length * 7919 + 17);
         int withDiagnostics = 0;
         for (int i = 0; i < MutantsPerSchedule; i++)

@@ -56,6 +56,13 @@ internal sealed class YamlTreeReader
         catch (BudgetExceeded)
         {
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) on some inputs, e.g. a comment line right
+            // after '[' in a block-indented flow sequence. Report it where the reader got to, never crash.
+            var at = _parser.Current is { } current ? Span(current.Start, current.End) : SourceSpan.FileStart;
+            Report(ScheduleDiagnosticDescriptors.YamlSyntaxError, at, "the YAML reader failed after this point (" + e.Message + ")");
+        }
         return null;
     }
 

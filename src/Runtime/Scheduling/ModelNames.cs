@@ -59,13 +59,17 @@ internal sealed class ModelNames
             var at = new Where(map.Path ?? path, span ?? fallback);
             object? resolved = (kind, value) switch
             {
-                (NameKind.ParameterNames, IList names) => names.Cast<object?>().Select(n => n is string s ? Parameter(s, owner, key, at, problems) : n).ToList(),
+                (NameKind.ParameterNames, IList names) => names.Cast<object?>()
+                    .Select((n, i) => n is string s ? Parameter(s, owner, key, new Where(at.Path, map.SpanOf(key, i) ?? at.Span), problems) : n).ToList(),
                 (NameKind.ParameterNameMap, ArgumentMap names) => ResolveKeys(names, parameters.First(p => p.Name == key), owner, at, problems),
-                (NameKind.ModuleNames, IList names) => names.Cast<object?>().Select(n => n is string s ? Module(s, owner, key, at, problems) : n).ToList(),
+                (NameKind.ModuleNames, IList names) => names.Cast<object?>()
+                    .Select((n, i) => n is string s ? Module(s, owner, key, new Where(at.Path, map.SpanOf(key, i) ?? at.Span), problems) : n).ToList(),
                 (NameKind.ModuleOverrides, ArgumentMap overrides) => CheckPatterns(overrides, owner, key, at, problems),
                 _ => value,
             };
             result.Add(key, resolved, span);
+            if (value is IList items && items.Count > 0 && map.SpanOf(key, 0) is { } first && first != span)
+                result.WithItemSpans(key, Enumerable.Range(0, items.Count).Select(i => map.SpanOf(key, i) ?? first).ToList());
         }
         return result;
     }
@@ -104,9 +108,9 @@ internal sealed class ModelNames
         var withoutModule = WithoutModuleSegments(name);
         if (_parameters.Contains(withoutModule))
             return withoutModule;
-        var suggestions = NearestNames.Find(withoutModule, _parameters);
+        var suggestions = Closest(withoutModule, _parameters);
         if (suggestions.Count == 0)
-            suggestions = NearestNames.Find(name, _parameters);
+            suggestions = Closest(name, _parameters);
         problems.Add(new ScheduleProblem(
             $"'{name}' is not a parameter of {_modelType}{DidYouMean(suggestions)} (in '{argument}' of {owner})", at.Path, at.Span));
         return name;
@@ -120,7 +124,7 @@ internal sealed class ModelNames
         if (_modules.Contains(withoutModule))
             return withoutModule;
         problems.Add(new ScheduleProblem(
-            $"'{name}' is not a module of {_modelType}{DidYouMean(NearestNames.Find(withoutModule, _modules))} (in '{argument}' of {owner})", at.Path, at.Span));
+            $"'{name}' is not a module of {_modelType}{DidYouMean(Closest(withoutModule, _modules))} (in '{argument}' of {owner})", at.Path, at.Span));
         return name;
     }
 
@@ -143,7 +147,7 @@ internal sealed class ModelNames
             if (_modules.Any(m => regex.IsMatch(m) || regex.IsMatch(WithModulePrefix(m))))
                 continue;
             problems.Add(new ScheduleProblem(
-                $"'{pattern}' matches no module of {_modelType}{DidYouMean(NearestNames.Find(WithoutModuleSegments(pattern), _modules))} (in '{argument}' of {owner})",
+                $"'{pattern}' matches no module of {_modelType}{DidYouMean(Closest(WithoutModuleSegments(pattern), _modules))} (in '{argument}' of {owner})",
                 here.Path, here.Span));
         }
         return overrides;
@@ -154,6 +158,16 @@ internal sealed class ModelNames
 
     internal static string WithoutModuleSegments(string name) =>
         string.Join('.', name.Split('.').Where(segment => segment != "module"));
+
+    /// <summary>The nearest names (<see cref="NearestNames"/>), keeping only those as near as the nearest.</summary>
+    private static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates)
+    {
+        var nearest = NearestNames.Find(name, candidates);
+        if (nearest.Count == 0)
+            return nearest;
+        var best = NearestNames.Distance(name, nearest[0]);
+        return nearest.Where(n => NearestNames.Distance(name, n) == best).ToList();
+    }
 
     private static string DidYouMean(IReadOnlyList<string> suggestions) =>
         suggestions.Count == 0 ? "" : "; did you mean " + string.Join(" or ", suggestions.Select(s => "'" + s + "'")) + "?";

@@ -38,8 +38,16 @@ public static class ScheduleBuilder
         foreach (var (component, arguments) in plan.Components)
         {
             var context = new ComponentContext(component.InstanceName, component.ClassName, model, optimizer, resumedEpoch);
-            if (ComponentFactory.Create(component, context, arguments, spec.Path, problems) is { } created)
-                components[(component.Section, component.InstanceName)] = created;
+            if (ComponentFactory.Create(component, context, arguments, spec.Path, problems) is not { } created)
+                continue;
+            components[(component.Section, component.InstanceName)] = created;
+            var structural = created switch
+            {
+                RankedStructureParameterPruner ranked => ranked.FindProblems(model),
+                StructuredAgpPruner agp => agp.FindProblems(model),
+                _ => Array.Empty<string>(),
+            };
+            problems.AddRange(structural.Select(p => new ScheduleProblem(p, spec.Path, component.Span)));
         }
 
         var scheduler = new CompressionScheduler(model, optimizer);

@@ -220,3 +220,69 @@ public class LoadingProblemTests
         Assert.Contains("final_sparsity", problem.Message);
     }
 }
+
+/// <summary>Structural checks and the activation hooks of pruners built from a schedule.</summary>
+public class LoadedPrunerTests
+{
+    [Fact]
+    public void AGroupTypeTheWeightCannotBeCutIntoIsAProblemAtThePruner()
+    {
+        // Channels pruning of a Linear weight is fine, but Filters/3D pruning needs a 4-D weight: classifier.1.weight is 2-D.
+        // line 3 "  filters:" → column 3
+        const string yaml = """
+            version: 1
+            pruners:
+              filters:
+                class: L1RankedStructureParameterPruner_AGP
+                initial_sparsity: 0.1
+                final_sparsity: 0.5
+                group_type: Filters
+                weights: [features.3.weight, classifier.1.weight]
+            policies:
+              - pruner:
+                  instance_name: filters
+                starting_epoch: 0
+                ending_epoch: 10
+                frequency: 2
+            """;
+        using var model = new LoadingModels.AlexNetLike();
+        var e = Assert.Throws<ScheduleException>(() => CompressionSchedulerLoader.FromYaml(model, null, yaml, "f.yaml"));
+        var problem = Assert.Single(e.Problems);
+        Assert.StartsWith("f.yaml(3,3): ", problem.ToString());
+        Assert.Contains("classifier.1.weight", problem.Message);
+    }
+
+    [Fact]
+    public void ActivationRankedPrunersObserveTheModelUntilTheSchedulerIsDisposed()
+    {
+        const string yaml = """
+            version: 1
+            pruners:
+              apoz:
+                class: ActivationMeanRankedFilterPruner
+                group_type: Filters
+                desired_sparsity: 0.5
+                weights: [features.3.weight]
+            policies:
+              - pruner:
+                  instance_name: apoz
+                starting_epoch: 0
+                ending_epoch: 10
+                frequency: 2
+            """;
+        using var scope = NewDisposeScope();
+        using var model = new LoadingModels.AlexNetLike();
+        var scheduler = CompressionSchedulerLoader.FromYaml(model, null, yaml, "a.yaml");
+        var pruner = Assert.IsType<Distiller.Typed.Pruning.ActivationMeanRankedFilterPruner>(((Distiller.Typed.Policies.PruningPolicy)scheduler.Policies[0].Policy).Pruner);
+        using var input = randn(2, 3, 16, 16);
+
+        model.call(input);
+        using (var mean = pruner.Statistics.Value("features.3.weight"))
+            Assert.Equal(new long[] { 12 }, mean!.shape); // one mean per output channel of features.3
+
+        scheduler.Dispose();
+        pruner.Statistics.Reset();
+        model.call(input);
+        Assert.Null(pruner.Statistics.Value("features.3.weight")); // the hook went with the scheduler
+    }
+}

@@ -144,3 +144,34 @@ public class LoadedScheduleTrainingTests
         var other => other.GetType().Name,
     }).ToList();
 }
+
+/// <summary>Distiller's <c>dict_config(..., resumed_epoch)</c>: LR schedulers are built with <c>last_epoch</c> = the resumed epoch.</summary>
+public class ResumedEpochTests
+{
+    private const string Polynomial = """
+        version: 1
+        lr_schedulers:
+          poly:
+            class: PolynomialLR
+            T_max: 10
+            power: 1
+        policies:
+          - lr_scheduler:
+              instance_name: poly
+            starting_epoch: 0
+            ending_epoch: 10
+            frequency: 1
+        """;
+
+    [Theory]
+    // Distiller's PolynomialLR: lr = 0.1 × (1 − epoch / 10); the constructor steps to last_epoch + 1.
+    [InlineData(null, 0.1)]   // fresh: epoch 0 → 0.1 × 1
+    [InlineData(4, 0.05)]     // resumed after epoch 4: epoch 5 → 0.1 × (1 − 5/10)
+    public void TheResumedEpochIsTheLrSchedulersLastEpoch(int? resumedEpoch, double expectedLr)
+    {
+        using var model = new LoadingModels.AlexNetLike();
+        var optimizer = optim.SGD(model.parameters(), 0.1);
+        using var scheduler = CompressionSchedulerLoader.FromYaml(model, optimizer, Polynomial, "poly.yaml", resumedEpoch);
+        Assert.Equal(expectedLr, optimizer.ParamGroups.First().LearningRate, 12);
+    }
+}

@@ -43,19 +43,20 @@ public sealed class ComponentArguments
             var parameter = parameters.FirstOrDefault(p => p.Name == key);
             if (parameter is null)
             {
+                var suggestion = NearestNames.DidYouMean(key, parameters.Select(p => p.Name));
                 problems.Add(new ScheduleProblem(
-                    $"{owner} has no argument '{key}'{NearestNames.DidYouMean(key, parameters.Select(p => p.Name))} " +
+                    $"{owner} has no argument '{key}'{(suggestion.Length == 0 ? "." : suggestion)} " +
                     $"Valid arguments: {ValidList(parameters)}.", map.Path ?? path, at));
                 continue;
             }
             if (Mismatch(parameter, value) is { } why)
                 problems.Add(new ScheduleProblem(
-                    $"argument '{key}' of {owner} must be a {parameter.TypeDescription}{(Accepts(parameter, null) ? " or null" : "")}; {why}.",
+                    $"argument '{key}' of {owner} must be {Form(parameter)}{(Accepts(parameter, null) ? " or null" : "")}; {why}.",
                     map.Path ?? path, at));
         }
         foreach (var parameter in parameters.Where(p => p.Required && !map.ContainsKey(p.Name)))
             problems.Add(new ScheduleProblem(
-                $"{owner} requires the argument '{parameter.Name}' (a {parameter.TypeDescription}): {parameter.Summary}", map.Path ?? path, fallback));
+                $"{owner} requires the argument '{parameter.Name}' ({Form(parameter)}): {parameter.Summary}", map.Path ?? path, fallback));
         return new ComponentArguments(map, parameters, owner);
     }
 
@@ -140,6 +141,15 @@ public sealed class ComponentArguments
     private InvalidOperationException Unread(string name, object? value) =>
         new($"{Owner}: argument '{name}' holds {ArgumentMap.Format(value)}, which Check should have rejected.");
 
+    /// <summary>The catalogue's description of the expected value, with an article where it reads as a noun: "a number", "true or false".</summary>
+    private static string Form(ParameterDescriptor parameter)
+    {
+        var description = parameter.TypeDescription;
+        return description.StartsWith("true", StringComparison.Ordinal) || description.StartsWith("one of", StringComparison.Ordinal) || description == "any value"
+            ? description
+            : "a " + description;
+    }
+
     private static string ValidList(IEnumerable<ParameterDescriptor> parameters)
     {
         var names = parameters.Select(p => p.Name).ToList();
@@ -209,7 +219,7 @@ public sealed class ComponentArguments
             if (entry is null)
                 return $"it has the key '{key}'; valid keys: {string.Join(", ", parameter.EntryParameters.Select(e => e.Name))}";
             if (Mismatch(entry, value) is { } why)
-                return $"'{key}' must be a {entry.TypeDescription}; {why}";
+                return $"'{key}' must be {Form(entry)}; {why}";
         }
         return null;
     }

@@ -286,3 +286,30 @@ public class LoadedPrunerTests
         Assert.Null(pruner.Statistics.Value("features.3.weight")); // the hook went with the scheduler
     }
 }
+
+/// <summary>Argument checks of specs built in code, which the YAML validator never saw.</summary>
+public class SpecArgumentTests
+{
+    [Fact]
+    public void UnknownMissingAndMisplacedArgumentsAreAllReported()
+    {
+        var spec = new ScheduleSpec()
+            .Add(new ComponentSpec(Distiller.Typed.Schedules.ScheduleSection.Pruners, "agp", "AutomatedGradualPruner", new ArgumentMap()
+                .Add("initial_sparsity", 0.05)
+                .Add("final_sparsity", 0.5)
+                .Add("wieghts", new List<object?> { "features.3.weight" })))
+            .Add(new ComponentSpec(Distiller.Typed.Schedules.ScheduleSection.Regularizers, "l1", "L1Regularizer", new ArgumentMap()
+                .Add("reg_regims", new ArgumentMap().Add("*", 0.001))))
+            .Add(new PolicySpec(Distiller.Typed.Schedules.ScheduleSection.Pruners, "agp", new ArgumentMap().Add("keep_mask", "yes"), 0, 10, 2, null))
+            .Add(new PolicySpec(Distiller.Typed.Schedules.ScheduleSection.Regularizers, "l2", new ArgumentMap(), 0, 10, 1, null));
+        using var model = new LoadingModels.AlexNetLike();
+        var e = Assert.Throws<ScheduleException>(() => ScheduleBuilder.Build(model, null, spec));
+        var messages = e.Problems.Select(p => p.Message).ToList();
+        Assert.Equal(5, messages.Count);
+        Assert.Contains("'*' (a default for every parameter) is not accepted by 'reg_regims' of L1Regularizer 'l1'; list the parameters by name.", messages);
+        Assert.Contains("AutomatedGradualPruner 'agp' has no argument 'wieghts'; did you mean 'weights'? Valid arguments: initial_sparsity, final_sparsity, weights.", messages);
+        Assert.Contains(messages, m => m.StartsWith("AutomatedGradualPruner 'agp' requires the argument 'weights' (a list of parameter names)", StringComparison.Ordinal));
+        Assert.Contains("argument 'keep_mask' of the pruner policy of 'agp' must be true or false; got 'yes'.", messages);
+        Assert.Contains("the regularizer policy of 'l2' names an instance that regularizers does not declare; did you mean 'l1'?", messages);
+    }
+}

@@ -88,6 +88,19 @@ public sealed class FloatCopyQuantizedLayer : nn.Module<Tensor, Tensor>
         target.copy_(value);
     }
 
+    /// <summary>Creates or updates an extra buffer (e.g. <c>weight_scale</c>, <c>weight_zero_point</c> of range-based training).</summary>
+    public void SetBuffer(string name, Tensor value)
+    {
+        using var noGrad = torch.no_grad();
+        var existing = named_buffers(recurse: false).FirstOrDefault(b => b.name == name).buffer;
+        if (existing is null)
+            register_buffer(name, value.detach().clone());
+        else if (existing.shape.SequenceEqual(value.shape))
+            existing.copy_(value);
+        else
+            throw new ArgumentException($"Buffer '{name}' has shape [{string.Join(", ", existing.shape)}], cannot take [{string.Join(", ", value.shape)}].", nameof(value));
+    }
+
     public override Tensor forward(Tensor input)
     {
         bool live = training && torch.is_grad_enabled();

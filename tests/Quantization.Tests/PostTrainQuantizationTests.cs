@@ -115,6 +115,33 @@ public class PostTrainQuantizationTests
         Assert.Equal(new[] { (float)(127 / 63.75), (float)(76 / 63.75) }, y.data<float>().ToArray());
     }
 
+    internal sealed class EmbeddingNet : nn.Module<Tensor, Tensor>
+    {
+        private nn.Module<Tensor, Tensor> emb = nn.Embedding(10, 4);
+        private nn.Module<Tensor, Tensor> relu = nn.ReLU();
+        private nn.Module<Tensor, Tensor> fc = nn.Linear(4, 2);
+
+        public EmbeddingNet() : base(nameof(EmbeddingNet)) => RegisterComponents();
+
+        public override Tensor forward(Tensor x) => fc.forward(relu.forward(emb.forward(x)));
+    }
+
+    [Fact]
+    public void EmbeddingModel_QuantizedEndToEnd()
+    {
+        torch.manual_seed(9);
+        var model = new EmbeddingNet();
+        model.eval();
+        var x = torch.tensor(new long[] { 1, 3, 5, 7, 9 });
+        var expected = model.forward(x).detach().clone();
+        var stats = new QuantCalibrationStatsCollector(model).Collect(new[] { x });
+        new PostTrainLinearQuantizer(model, modelActivationStats: stats).PrepareModel(x);
+        Assert.IsType<RangeLinearEmbeddingWrapper>(ModuleTree.Get(model, "emb"));
+        Assert.IsType<RangeLinearFakeQuantWrapper>(ModuleTree.Get(model, "relu"));
+        var y = model.forward(x);
+        Assert.True((y - expected).abs().max().item<float>() < 0.05 * expected.abs().max().item<float>());
+    }
+
     internal sealed class ConvBnReluNet : nn.Module<Tensor, Tensor>
     {
         private nn.Module<Tensor, Tensor> conv1 = nn.Conv2d(1, 4, 3, padding: 1);
@@ -201,6 +228,24 @@ public class PostTrainQuantizationTests
         double err = (y - expected).abs().max().item<float>();
         double range = expected.abs().max().item<float>();
         Assert.True(err < 0.05 * range, $"max error {err} vs range {range}");
+    }
+
+    [Fact]
+    public void DynamicQuantization_ChainsLayersThroughMetadata()
+    {
+        torch.manual_seed(8);
+        var model = new ConvBnReluNet();
+        model.eval();
+        var x = torch.randn(8, 1, 8, 8);
+        var expected = model.forward(x).detach().clone();
+        new PostTrainLinearQuantizer(model).PrepareModel(x);
+        Tensor y;
+        using (var scope = torch.NewDisposeScope())
+            y = model.forward(x).MoveToOuterDisposeScope();
+        // conv1's output carries its quantization to the next wrappers, which must still be usable after the pass
+        Assert.True((y - expected).abs().max().item<float>() < 0.05 * expected.abs().max().item<float>());
+        GC.Collect();
+        Assert.True(model.forward(x).allclose(y));
     }
 
     [Theory]

@@ -57,6 +57,9 @@ public abstract class Quantizer
                     if (!BitsKeys.Contains(k))
                         entry[k] = v;
             }
+            foreach (var (bits, arg) in new[] { (qbits.Activations, "bits_activations"), (qbits.Weights, "bits_weights"), (qbits.Bias, "bits_bias") })
+                if (bits is < 1 or > 32)
+                    throw new ArgumentOutOfRangeException("overrides", bits, $"Override for module '{name}': {arg} must be between 1 and 32, or null.");
             AddQBitsEntry(name, module, qbits);
             _moduleOverrides[name] = entry;
         }

@@ -55,7 +55,7 @@ public class PostTrainLinearQuantizer : Quantizer
             (m, bits, md, clip, stats, nstd, half) => new RangeLinearQuantEltwiseMultWrapper((EltwiseMult)m, r.Name, bits, md, clip, stats, nstd, half, InputsQuantAutoFallback)));
         ReplacementFactories[typeof(Concat)] = new ReplacementFactory(NonParamArgs, r => ReplaceNonParam(r,
             (m, bits, md, clip, stats, nstd, half) => new RangeLinearQuantConcatWrapper((Concat)m, r.Name, bits, md, clip, stats, nstd, half, InputsQuantAutoFallback)));
-        ReplacementFactories[typeof(Embedding)] = new ReplacementFactory(new[] { "mode" }, r =>
+        ReplacementFactories[typeof(Embedding)] = new ReplacementFactory(new[] { "mode", "clip_half_range" }, r =>
             r.QBits.Weights is { } bits
                 ? new RangeLinearEmbeddingWrapper((Embedding)r.Module, r.Name, bits, ArgMode(r), _stats.GetValueOrDefault(r.Name))
                 : r.Module);

@@ -106,9 +106,13 @@ public sealed class RangeLinearActivationQuantizer
     /// </summary>
     public Tensor Finish(Tensor accum, Tensor outScale, Tensor outZeroPoint, Tensor requantScale, ScalarType dtype)
     {
+        outScale = outScale.to(accum.device);
+        outZeroPoint = outZeroPoint.to(accum.device);
+        requantScale = requantScale.to(accum.device);
         var outQ = LinearQuantization.QuantizeClamp(accum, requantScale, outZeroPoint, ActsMinQ, ActsMaxQ);
         var outF = LinearQuantization.Dequantize(outQ, outScale, outZeroPoint).to(dtype);
-        QuantMetadata.Attach(outF, new TensorQuantMetadata(outScale, outZeroPoint, ActsMinQ, ActsMaxQ));
+        // The metadata outlives this forward pass's dispose scope (the next layer reads it): its tensors belong to no scope.
+        QuantMetadata.Attach(outF, new TensorQuantMetadata(outScale.clone().DetachFromDisposeScope(), outZeroPoint.clone().DetachFromDisposeScope(), ActsMinQ, ActsMaxQ));
         return outF;
     }
 

@@ -45,10 +45,10 @@ public sealed class RangeLinearEmbeddingWrapper : nn.Module<Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         var outQ = _op.Forward(input, _op.Weight, null);
-        var s = w_scale.to(ScalarType.Float64);
-        var z = w_zero_point.to(ScalarType.Float64);
+        var s = w_scale.to(ScalarType.Float64).to(outQ.device);
+        var z = w_zero_point.to(ScalarType.Float64).to(outQ.device);
         var outF = LinearQuantization.Dequantize(outQ.to(ScalarType.Float64), s, z).to(_op.Weight.dtype).MoveToOuterDisposeScope();
-        QuantMetadata.Attach(outF, new TensorQuantMetadata(s.MoveToOuterDisposeScope(), z.MoveToOuterDisposeScope(), MinQ, MaxQ));
+        QuantMetadata.Attach(outF, new TensorQuantMetadata(s.clone().DetachFromDisposeScope(), z.clone().DetachFromDisposeScope(), MinQ, MaxQ));
         return outF;
     }
 }

@@ -28,8 +28,8 @@ internal static class EltwiseQuant
         for (int i = 0; i < inputs.Length; i++)
         {
             var (q, md) = acts.QuantizeInput(i, inputs[i]);
-            result[i] = LinearQuantization.QuantizeClamp(q + md.ZeroPoint, acts.OutputScale! / md.Scale, torch.zeros(1, ScalarType.Float64),
-                acts.AccumMinQ, acts.AccumMaxQ);
+            result[i] = LinearQuantization.QuantizeClamp(q + md.ZeroPoint, acts.OutputScale!.to(q.device) / md.Scale,
+                torch.zeros(1, ScalarType.Float64, device: q.device), acts.AccumMinQ, acts.AccumMaxQ);
         }
         return result;
     }
@@ -121,7 +121,7 @@ public sealed class RangeLinearQuantEltwiseMultWrapper : EltwiseMult
         }
         accum = accum!.clamp(Acts.AccumMinQ, Acts.AccumMaxQ);
         if (Acts.OutputSettings.ClipHalfRange) accum = nn.functional.relu(accum);
-        return Acts.Finish(accum, output_scale, output_zero_point, output_scale / accumScale!, dtype).MoveToOuterDisposeScope();
+        return Acts.Finish(accum, output_scale, output_zero_point, output_scale.to(accum.device) / accumScale!, dtype).MoveToOuterDisposeScope();
     }
 }
 

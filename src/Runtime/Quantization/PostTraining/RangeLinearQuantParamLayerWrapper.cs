@@ -98,7 +98,9 @@ public sealed class RangeLinearQuantParamLayerWrapper : nn.Module<Tensor, Tensor
         var dtype = RangeLinearActivationQuantizer.FloatType(input);
         var (xq, md) = Acts.QuantizeInput(0, input);
 
-        var wScale = w_scale.to(ScalarType.Float64);
+        var device = input.device;
+        var zero = torch.zeros(1, ScalarType.Float64, device: device);
+        var wScale = w_scale.to(ScalarType.Float64).to(device);
         var accumScale = md.Scale * wScale;
         if (WeightSettings.PerChannel)
             accumScale = accumScale.squeeze(-1);
@@ -107,16 +109,16 @@ public sealed class RangeLinearQuantParamLayerWrapper : nn.Module<Tensor, Tensor
         {
             var flatScale = accumScale.reshape(-1);
             bq = Acts.PresetActStats
-                ? LinearQuantization.QuantizeClamp(fp_bias!.to(ScalarType.Float64), flatScale, torch.zeros(1, ScalarType.Float64), Acts.AccumMinQ, Acts.AccumMaxQ)
-                : LinearQuantization.QuantizeClamp(base_b_q!.to(ScalarType.Float64) + b_zero_point!.to(ScalarType.Float64),
-                    flatScale / b_scale!.to(ScalarType.Float64), torch.zeros(1, ScalarType.Float64), Acts.AccumMinQ, Acts.AccumMaxQ);
+                ? LinearQuantization.QuantizeClamp(fp_bias!.to(ScalarType.Float64).to(device), flatScale, zero, Acts.AccumMinQ, Acts.AccumMaxQ)
+                : LinearQuantization.QuantizeClamp(base_b_q!.to(ScalarType.Float64).to(device) + b_zero_point!.to(ScalarType.Float64).to(device),
+                    flatScale / b_scale!.to(ScalarType.Float64).to(device), zero, Acts.AccumMinQ, Acts.AccumMaxQ);
         }
         var accum = _op.Forward(xq + md.ZeroPoint, _shiftedWeight64.to(input.device), bq).clamp(Acts.AccumMinQ, Acts.AccumMaxQ);
         if (Acts.OutputSettings.ClipHalfRange)
             accum = nn.functional.relu(accum);
         var accumScaleB = BroadcastScale(accumScale, accum);
         var (outScale, outZp) = Acts.OutputParams(() => accum / accumScaleB);
-        var result = Acts.Finish(accum, outScale, outZp, outScale / accumScaleB, dtype);
+        var result = Acts.Finish(accum, outScale, outZp, outScale.to(device) / accumScaleB, dtype);
         return result.MoveToOuterDisposeScope();
     }
 

@@ -7,7 +7,9 @@ namespace Distiller.Typed.Quantization.PostTraining;
 /// The part every post-training wrapper shares (Distiller's <c>RangeLinearQuantWrapper</c>): it quantizes the inputs
 /// (re-using the metadata of a quantized predecessor, else from the module's input statistics, else from the tensor
 /// itself), runs the wrapper's integer computation, re-quantizes the accumulator to the output range and
-/// de-quantizes the result, attaching its metadata. Integer arithmetic runs in float64, exact for |values| &lt; 2^53.
+/// de-quantizes the result, attaching its metadata. Scales, zero points and rounding are float32 as in Distiller (so
+/// ties round the same way); the integer sums and products themselves are accumulated in float64, exact for
+/// |values| &lt; 2^53, and clamped to the accumulator's range before re-quantization.
 /// </summary>
 public sealed class RangeLinearActivationQuantizer
 {
@@ -34,11 +36,11 @@ public sealed class RangeLinearActivationQuantizer
         {
             var (s, z) = QuantParams.FromStats(stats, bits, mode.Activations, clipActs, clipNStds, false);
             var (mn, mx) = LinearQuantization.QuantizedRange(bits, mode.Activations);
-            _inputsFallback[idx] = new TensorQuantMetadata(s.to(ScalarType.Float64), z.to(ScalarType.Float64), mn, mx);
+            _inputsFallback[idx] = new TensorQuantMetadata(s, z, mn, mx);
         }
         var (os, oz) = QuantParams.FromStats(activationStats.Output, bits, mode.Activations, clipActs, clipNStds, clipHalfRange);
-        OutputScale = os.to(ScalarType.Float64);
-        OutputZeroPoint = oz.to(ScalarType.Float64);
+        OutputScale = os;
+        OutputZeroPoint = oz;
     }
 
     public string Name { get; }
@@ -77,17 +79,18 @@ public sealed class RangeLinearActivationQuantizer
                 var (s, z) = QuantParams.FromTensor(input, settings.NumBits!.Value, settings.QuantMode, settings.ClipMode,
                     false, settings.ClipNStds, false);
                 var (mn, mx) = LinearQuantization.QuantizedRange(settings.NumBits.Value, settings.QuantMode);
-                md = new TensorQuantMetadata(s.to(ScalarType.Float64), z.to(ScalarType.Float64), mn, mx);
+                md = new TensorQuantMetadata(s, z, mn, mx);
             }
         }
-        return md with { Scale = md.Scale.to(ScalarType.Float64).to(input.device), ZeroPoint = md.ZeroPoint.to(ScalarType.Float64).to(input.device) };
+        return md with { Scale = md.Scale.to(input.device), ZeroPoint = md.ZeroPoint.to(input.device) };
     }
 
-    /// <summary>Quantizes input <paramref name="idx"/> to integers (float64).</summary>
+    /// <summary>Quantizes input <paramref name="idx"/> to integer values (in the input's float type, as Distiller rounds).</summary>
     public (Tensor Q, TensorQuantMetadata Metadata) QuantizeInput(int idx, Tensor input)
     {
         var md = InputMetadata(idx, input);
-        return (LinearQuantization.QuantizeClamp(input.to(ScalarType.Float64), md.Scale, md.ZeroPoint, md.MinQ, md.MaxQ), md);
+        var x = input.is_floating_point() ? input : input.to(ScalarType.Float32);
+        return (LinearQuantization.QuantizeClamp(x, md.Scale, md.ZeroPoint, md.MinQ, md.MaxQ), md);
     }
 
     /// <summary>Output scale and zero point: from statistics, or from the de-quantized accumulator <paramref name="yFloat"/>.</summary>
@@ -97,7 +100,7 @@ public sealed class RangeLinearActivationQuantizer
             return (OutputScale!, OutputZeroPoint!);
         var q = OutputSettings;
         var (s, z) = QuantParams.FromTensor(yFloat(), q.NumBits!.Value, q.QuantMode, q.ClipMode, false, q.ClipNStds, q.ClipHalfRange);
-        return (s.to(ScalarType.Float64), z.to(ScalarType.Float64));
+        return (s, z);
     }
 
     /// <summary>
@@ -106,6 +109,7 @@ public sealed class RangeLinearActivationQuantizer
     /// </summary>
     public Tensor Finish(Tensor accum, Tensor outScale, Tensor outZeroPoint, Tensor requantScale, ScalarType dtype)
     {
+        accum = accum.to(outScale.dtype);
         outScale = outScale.to(accum.device);
         outZeroPoint = outZeroPoint.to(accum.device);
         requantScale = requantScale.to(accum.device);

@@ -45,9 +45,9 @@ public sealed class RangeLinearEmbeddingWrapper : nn.Module<Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         var outQ = _op.Forward(input, _op.Weight, null);
-        var s = w_scale.to(ScalarType.Float64).to(outQ.device);
-        var z = w_zero_point.to(ScalarType.Float64).to(outQ.device);
-        var outF = LinearQuantization.Dequantize(outQ.to(ScalarType.Float64), s, z).to(_op.Weight.dtype).MoveToOuterDisposeScope();
+        var s = w_scale.to(outQ.device);
+        var z = w_zero_point.to(outQ.device);
+        var outF = LinearQuantization.Dequantize(outQ, s, z).MoveToOuterDisposeScope();
         QuantMetadata.Attach(outF, new TensorQuantMetadata(s.clone().DetachFromDisposeScope(), z.clone().DetachFromDisposeScope(), MinQ, MaxQ));
         return outF;
     }

@@ -57,7 +57,7 @@ public sealed class RangeLinearFakeQuantWrapper : nn.Module<Tensor, Tensor>
             var (xq, md) = Acts.QuantizeInput(0, input);
             x = LinearQuantization.Dequantize(xq, md.Scale, md.ZeroPoint).to(dtype);
         }
-        var y = wrapped_module.forward(x).to(ScalarType.Float64);
+        var y = wrapped_module.forward(x);
         if (Acts.OutputSettings.ClipHalfRange)
             y = nn.functional.relu(y);
         var (outScale, outZp) = Acts.OutputParams(() => y);

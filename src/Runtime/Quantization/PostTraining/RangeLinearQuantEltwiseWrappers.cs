@@ -29,7 +29,7 @@ internal static class EltwiseQuant
         {
             var (q, md) = acts.QuantizeInput(i, inputs[i]);
             result[i] = LinearQuantization.QuantizeClamp(q + md.ZeroPoint, acts.OutputScale!.to(q.device) / md.Scale,
-                torch.zeros(1, ScalarType.Float64, device: q.device), acts.AccumMinQ, acts.AccumMaxQ);
+                torch.zeros(1, q.dtype, device: q.device), acts.AccumMinQ, acts.AccumMaxQ).to(ScalarType.Float64);
         }
         return result;
     }
@@ -75,7 +75,7 @@ public sealed class RangeLinearQuantEltwiseAddWrapper : EltwiseAdd
         for (int i = 1; i < rescaled.Length; i++) accum = accum + rescaled[i];
         accum = accum.clamp(Acts.AccumMinQ, Acts.AccumMaxQ);
         if (Acts.OutputSettings.ClipHalfRange) accum = nn.functional.relu(accum);
-        return Acts.Finish(accum, output_scale, output_zero_point, torch.ones(1, ScalarType.Float64), dtype).MoveToOuterDisposeScope();
+        return Acts.Finish(accum, output_scale, output_zero_point, torch.ones(1), dtype).MoveToOuterDisposeScope();
     }
 }
 
@@ -115,7 +115,7 @@ public sealed class RangeLinearQuantEltwiseMultWrapper : EltwiseMult
         for (int i = 0; i < inputs.Length; i++)
         {
             var (q, md) = Acts.QuantizeInput(i, inputs[i]);
-            var shifted = q + md.ZeroPoint;
+            var shifted = (q + md.ZeroPoint).to(ScalarType.Float64);
             accum = accum is null ? shifted : accum * shifted;
             accumScale = accumScale is null ? md.Scale : accumScale * md.Scale;
         }
@@ -159,6 +159,6 @@ public sealed class RangeLinearQuantConcatWrapper : Concat
         var dtype = RangeLinearActivationQuantizer.FloatType(inputs[0]);
         var accum = torch.cat(EltwiseQuant.RescaleToOutput(Acts, inputs), Dim);
         if (Acts.OutputSettings.ClipHalfRange) accum = nn.functional.relu(accum);
-        return Acts.Finish(accum, output_scale, output_zero_point, torch.ones(1, ScalarType.Float64), dtype).MoveToOuterDisposeScope();
+        return Acts.Finish(accum, output_scale, output_zero_point, torch.ones(1), dtype).MoveToOuterDisposeScope();
     }
 }

@@ -99,8 +99,8 @@ public sealed class RangeLinearQuantParamLayerWrapper : nn.Module<Tensor, Tensor
         var (xq, md) = Acts.QuantizeInput(0, input);
 
         var device = input.device;
-        var zero = torch.zeros(1, ScalarType.Float64, device: device);
-        var wScale = w_scale.to(ScalarType.Float64).to(device);
+        var zero = torch.zeros(1, device: device);
+        var wScale = w_scale.to(device);
         var accumScale = md.Scale * wScale;
         if (WeightSettings.PerChannel)
             accumScale = accumScale.squeeze(-1);
@@ -109,11 +109,13 @@ public sealed class RangeLinearQuantParamLayerWrapper : nn.Module<Tensor, Tensor
         {
             var flatScale = accumScale.reshape(-1);
             bq = Acts.PresetActStats
-                ? LinearQuantization.QuantizeClamp(fp_bias!.to(ScalarType.Float64).to(device), flatScale, zero, Acts.AccumMinQ, Acts.AccumMaxQ)
-                : LinearQuantization.QuantizeClamp(base_b_q!.to(ScalarType.Float64).to(device) + b_zero_point!.to(ScalarType.Float64).to(device),
-                    flatScale / b_scale!.to(ScalarType.Float64).to(device), zero, Acts.AccumMinQ, Acts.AccumMaxQ);
+                ? LinearQuantization.QuantizeClamp(fp_bias!.to(device), flatScale, zero, Acts.AccumMinQ, Acts.AccumMaxQ)
+                : LinearQuantization.QuantizeClamp(base_b_q!.to(device) + b_zero_point!.to(device),
+                    flatScale / b_scale!.to(device), zero, Acts.AccumMinQ, Acts.AccumMaxQ);
         }
-        var accum = _op.Forward(xq + md.ZeroPoint, _shiftedWeight64.to(input.device), bq).clamp(Acts.AccumMinQ, Acts.AccumMaxQ);
+        // integer accumulation in float64 (exact), clamped to the accumulator's range, then float32 like Distiller's requantization
+        var accum = _op.Forward((xq + md.ZeroPoint).to(ScalarType.Float64), _shiftedWeight64.to(device), bq?.to(ScalarType.Float64))
+            .clamp(Acts.AccumMinQ, Acts.AccumMaxQ).to(xq.dtype);
         if (Acts.OutputSettings.ClipHalfRange)
             accum = nn.functional.relu(accum);
         var accumScaleB = BroadcastScale(accumScale, accum);

@@ -6,14 +6,25 @@ using static TorchSharp.torch;
 namespace Distiller.Typed.Quantization;
 
 /// <summary>
-/// A module that returns its input tensor itself. Used where Distiller puts <c>nn.Identity</c> (a folded batch-norm,
-/// a ReLU absorbed into the layer before it) so the tensor keeps its identity and its quantization metadata.
+/// Returns an alias of its input (Distiller puts <c>nn.Identity</c> there: a folded batch-norm, a ReLU absorbed into
+/// the layer before it). The alias remembers its source, so tracing sees through it and the quantization metadata of
+/// the input carries over. (An alias rather than the input itself: <c>Sequential</c> disposes each intermediate result.)
 /// </summary>
 public sealed class PassThrough : nn.Module<Tensor, Tensor>
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, Tensor> Sources = new();
+
     public PassThrough() : base(nameof(PassThrough)) { }
 
-    public override Tensor forward(Tensor input) => input;
+    public override Tensor forward(Tensor input)
+    {
+        var output = input.alias();
+        Sources.AddOrUpdate(output, Resolve(input));
+        return output;
+    }
+
+    /// <summary>The tensor a chain of pass-throughs started from (the tensor itself when it came from elsewhere).</summary>
+    public static Tensor Resolve(Tensor t) => Sources.TryGetValue(t, out var source) ? source : t;
 }
 
 /// <summary>
@@ -106,8 +117,8 @@ public static class ModuleObservation
     }
 }
 
-/// <summary>One leaf module call seen while tracing: its inputs' and output's tensor identities.</summary>
-public sealed record TraceNode(string Name, nn.Module Module, IReadOnlyList<IntPtr> Inputs, IntPtr Output);
+/// <summary>One leaf module call seen while tracing: its inputs' and output's tensor identities (numbered per trace).</summary>
+public sealed record TraceNode(string Name, nn.Module Module, IReadOnlyList<int> Inputs, int Output);
 
 /// <summary>
 /// The data flow between leaf modules in one forward pass (what Distiller gets from its traced SummaryGraph): module B
@@ -128,7 +139,16 @@ public sealed class ModelTrace
     {
         ArgumentNullException.ThrowIfNull(dummyInput);
         var nodes = new List<TraceNode>();
-        var keepAlive = new List<Tensor>();
+        // Tensors are identified by object (native handles of disposed intermediates may be reused); the dictionary
+        // keeps every seen tensor object referenced for the duration of the trace.
+        var ids = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+        int Id(Tensor t)
+        {
+            t = PassThrough.Resolve(t);
+            if (!ids.TryGetValue(t, out var id))
+                ids[t] = id = ids.Count;
+            return id;
+        }
         bool wasTraining = model.training;
         model.eval();
         try
@@ -136,19 +156,17 @@ public sealed class ModelTrace
             using var noGrad = torch.no_grad();
             using (ModuleObservation.Observe(model, (name, module, inputs, output) =>
                    {
-                       keepAlive.AddRange(inputs);
-                       keepAlive.Add(output);
-                       nodes.Add(new TraceNode(name, module, inputs.Select(i => i.Handle).ToList(), output.Handle));
+                       nodes.Add(new TraceNode(name, module, inputs.Select(Id).ToList(), Id(output)));
                    }))
             {
-                keepAlive.Add(model.forward(dummyInput));
+                model.forward(dummyInput);
             }
         }
         finally
         {
             model.train(wasTraining);
         }
-        GC.KeepAlive(keepAlive);
+        GC.KeepAlive(ids);
         return new ModelTrace(nodes);
     }
 

@@ -9,7 +9,7 @@ namespace Distiller.Typed.Quantization.PostTraining;
 /// with γ, β, μ, σ² the batch-norm's scale, shift, running mean and variance,
 /// <c>W' = W·γ/√(σ² + ε)</c> (per output channel) and <c>b' = (b − μ)·γ/√(σ² + ε) + β</c>; the batch-norm becomes a
 /// <see cref="PassThrough"/> under its own name. A pair is folded only when the layer's output goes to the batch-norm
-/// alone and the batch-norm reads only that layer.
+/// alone, the batch-norm reads only that layer, and it tracks running statistics.
 /// </summary>
 public static class BatchNormFolding
 {
@@ -22,6 +22,8 @@ public static class BatchNormFolding
         {
             if (node.Module is not (BatchNorm1d or BatchNorm2d or BatchNorm3d) || !modules.ContainsKey(node.Name))
                 continue;
+            if (((NormBase)node.Module).running_mean is null || ((NormBase)node.Module).running_var is null)
+                continue; // without running statistics the batch-norm normalizes by the batch: nothing to fold
             var preds = trace.Predecessors(node.Name);
             if (preds.Count != 1 || trace.Successors(preds[0]).Count != 1)
                 continue;

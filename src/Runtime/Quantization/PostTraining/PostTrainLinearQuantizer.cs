@@ -14,7 +14,7 @@ namespace Distiller.Typed.Quantization.PostTraining;
 /// calibration statistics (static) or from each batch (dynamic, without statistics). Before replacing,
 /// <see cref="Quantizer.PrepareModel"/> traces the model with the dummy input, folds batch-norms into the layers before
 /// them (moving the batch-norm's output statistics to the layer), clips the statistics of layers followed by a ReLU to
-/// [0, max], and absorbs such a ReLU into the layer's range (the layer gets <c>clip_half_range</c>, the ReLU becomes a
+/// [0, max] (Tanh: ±4, Sigmoid: ±6), and absorbs such a ReLU into the layer's range (the layer gets <c>clip_half_range</c>, the ReLU becomes a
 /// pass-through under its own name).
 /// </summary>
 public class PostTrainLinearQuantizer : Quantizer
@@ -153,29 +153,59 @@ public class PostTrainLinearQuantizer : Quantizer
             if (_stats.Remove(bn, out var bnStats) && _stats.TryGetValue(layer, out var layerStats))
                 _stats[layer] = layerStats with { Output = bnStats.Output };
         _trace = ModelTrace.Run(root, dummyInput);
-        ApplyReluFusions(_trace);
+        var modules = Model.named_modules().ToDictionary(m => m.name, m => m.module);
+        ApplyActivationStatsFusions(_trace, modules);
+        ApplyFuseRelu(_trace, modules);
     }
 
-    private void ApplyReluFusions(ModelTrace trace)
+    /// <summary>
+    /// Distiller's <c>_apply_activation_stats_fusions</c>: the output statistics of a layer whose only successor is a
+    /// ReLU are clipped to [0, max] (ReLU6: [0, min(max, 6)]), to [−4, 4] before a Tanh and [−6, 6] before a Sigmoid,
+    /// and copied to the activation's input statistics.
+    /// </summary>
+    private void ApplyActivationStatsFusions(ModelTrace trace, IReadOnlyDictionary<string, nn.Module> modules)
     {
-        var modules = Model.named_modules().ToDictionary(m => m.name, m => m.module);
         foreach (var node in trace.Nodes)
         {
             var name = node.Name;
-            if (!ModuleQBits.TryGetValue(name, out var qbits) || qbits.Activations is null || !modules.TryGetValue(name, out var module))
+            if (!ModuleQBits.TryGetValue(name, out var qbits) || qbits.Activations is null || !_stats.TryGetValue(name, out var st))
+                continue;
+            var succ = trace.Successors(name);
+            if (succ.Count != 1 || !modules.TryGetValue(succ[0], out var successor))
+                continue;
+            (double Min, double Max)? range = successor switch
+            {
+                ReLU6 => (0, Math.Min(st.Output.Max, 6)),
+                ReLU => (0, st.Output.Max),
+                Tanh => (-4, 4),
+                Sigmoid => (-6, 6),
+                _ => null,
+            };
+            if (range is not { } r)
+                continue;
+            var clipped = ClipStats(st.Output, r.Min, r.Max);
+            _stats[name] = st with { Output = clipped };
+            if (_stats.TryGetValue(succ[0], out var sst))
+                _stats[succ[0]] = sst with { Inputs = new Dictionary<int, TensorStats>(sst.Inputs) { [0] = clipped } };
+        }
+    }
+
+    /// <summary>
+    /// Distiller's <c>_apply_fuse_relu</c>: a quantized layer whose only successor is a ReLU/ReLU6 gets
+    /// <c>clip_half_range</c> and the ReLU is marked <c>make_identity</c> (it becomes a pass-through when its
+    /// predecessor was replaced by a quantized wrapper).
+    /// </summary>
+    private void ApplyFuseRelu(ModelTrace trace, IReadOnlyDictionary<string, nn.Module> modules)
+    {
+        foreach (var node in trace.Nodes)
+        {
+            var name = node.Name;
+            if (!ModuleQBits.TryGetValue(name, out var qbits) || qbits.Activations is null || !modules.ContainsKey(name))
                 continue;
             var succ = trace.Successors(name);
             if (succ.Count != 1 || !modules.TryGetValue(succ[0], out var successor) || successor is not (ReLU or ReLU6))
                 continue;
-            if (_stats.TryGetValue(name, out var st))
-            {
-                double max = successor is ReLU6 ? Math.Min(st.Output.Max, 6) : st.Output.Max;
-                var clipped = ClipStats(st.Output, 0, max);
-                _stats[name] = st with { Output = clipped };
-                if (_stats.TryGetValue(succ[0], out var sst))
-                    _stats[succ[0]] = sst with { Inputs = new Dictionary<int, TensorStats>(sst.Inputs) { [0] = clipped } };
-            }
-            if (ModuleQBits.TryGetValue(succ[0], out var sq) && sq.Activations is not null && module is not PassThrough)
+            if (ModuleQBits.TryGetValue(succ[0], out var sq) && sq.Activations is not null)
             {
                 ModuleOverrides[name]["clip_half_range"] = true;
                 ModuleOverrides[succ[0]]["make_identity"] = true;

@@ -17,7 +17,8 @@ public static class QuantMetadata
 
     public static void Attach(Tensor t, TensorQuantMetadata metadata) => Table.AddOrUpdate(t, metadata);
 
-    public static TensorQuantMetadata? Get(Tensor t) => Table.TryGetValue(t, out var md) ? md : null;
+    public static TensorQuantMetadata? Get(Tensor t) =>
+        Table.TryGetValue(t, out var md) || Table.TryGetValue(PassThrough.Resolve(t), out md) ? md : null;
 }
 
 /// <summary>The quantization settings of one tensor kind of a wrapper (Distiller's <c>QuantSettings</c>).</summary>

@@ -6,28 +6,6 @@ using static TorchSharp.torch;
 namespace Distiller.Typed.Quantization;
 
 /// <summary>
-/// Returns an alias of its input (Distiller puts <c>nn.Identity</c> there: a folded batch-norm, a ReLU absorbed into
-/// the layer before it). The alias remembers its source, so tracing sees through it and the quantization metadata of
-/// the input carries over. (An alias rather than the input itself: <c>Sequential</c> disposes each intermediate result.)
-/// </summary>
-public sealed class PassThrough : nn.Module<Tensor, Tensor>
-{
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, Tensor> Sources = new();
-
-    public PassThrough() : base(nameof(PassThrough)) { }
-
-    public override Tensor forward(Tensor input)
-    {
-        var output = input.alias();
-        Sources.AddOrUpdate(output, Resolve(input));
-        return output;
-    }
-
-    /// <summary>The tensor a chain of pass-throughs started from (the tensor itself when it came from elsewhere).</summary>
-    public static Tensor Resolve(Tensor t) => Sources.TryGetValue(t, out var source) ? source : t;
-}
-
-/// <summary>
 /// Watches every leaf module's inputs and output during forward passes, without hooks: Module&lt;Tensor, Tensor&gt;
 /// leaves are swapped (under their own names) for a recording stand-in while <see cref="Observe"/> is active, and
 /// <see cref="MultiInputModule"/>s report through their observer slot. Disposing the returned handle restores the model.
@@ -115,81 +93,4 @@ public static class ModuleObservation
         }
         return restorer;
     }
-}
-
-/// <summary>One leaf module call seen while tracing: its inputs' and output's tensor identities (numbered per trace).</summary>
-public sealed record TraceNode(string Name, nn.Module Module, IReadOnlyList<int> Inputs, int Output);
-
-/// <summary>
-/// The data flow between leaf modules in one forward pass (what Distiller gets from its traced SummaryGraph): module B
-/// follows module A when B received A's output tensor itself. Flow through functional code in a <c>forward</c> is not
-/// seen, so only module-to-module links count — a model meant for quantization writes its adds, products and
-/// concatenations as <see cref="EltwiseAdd"/>, <see cref="EltwiseMult"/>, <see cref="Concat"/> modules.
-/// </summary>
-public sealed class ModelTrace
-{
-    private readonly List<TraceNode> _nodes;
-
-    private ModelTrace(List<TraceNode> nodes) => _nodes = nodes;
-
-    public IReadOnlyList<TraceNode> Nodes => _nodes;
-
-    /// <summary>Runs <paramref name="dummyInput"/> through <paramref name="model"/> (in eval mode, without gradients) and records the flow.</summary>
-    public static ModelTrace Run(nn.Module<Tensor, Tensor> model, Tensor dummyInput)
-    {
-        ArgumentNullException.ThrowIfNull(dummyInput);
-        var nodes = new List<TraceNode>();
-        // Tensors are identified by object (native handles of disposed intermediates may be reused); the dictionary
-        // keeps every seen tensor object referenced for the duration of the trace.
-        var ids = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
-        int Id(Tensor t)
-        {
-            t = PassThrough.Resolve(t);
-            if (!ids.TryGetValue(t, out var id))
-                ids[t] = id = ids.Count;
-            return id;
-        }
-        bool wasTraining = model.training;
-        model.eval();
-        try
-        {
-            using var noGrad = torch.no_grad();
-            using (ModuleObservation.Observe(model, (name, module, inputs, output) =>
-                   {
-                       nodes.Add(new TraceNode(name, module, inputs.Select(Id).ToList(), Id(output)));
-                   }))
-            {
-                model.forward(dummyInput);
-            }
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
-        GC.KeepAlive(ids);
-        return new ModelTrace(nodes);
-    }
-
-    private IEnumerable<TraceNode> CallsOf(string name) => _nodes.Where(n => n.Name == name);
-
-    /// <summary>Modules that consumed <paramref name="name"/>'s output (empty unless it ran exactly once).</summary>
-    public IReadOnlyList<string> Successors(string name)
-    {
-        var calls = CallsOf(name).ToList();
-        if (calls.Count != 1)
-            return Array.Empty<string>();
-        var output = calls[0].Output;
-        return _nodes.Where(n => n.Inputs.Contains(output)).Select(n => n.Name).ToList();
-    }
-
-    /// <summary>Modules whose outputs <paramref name="name"/> consumed (empty unless it ran exactly once).</summary>
-    public IReadOnlyList<string> Predecessors(string name)
-    {
-        var calls = CallsOf(name).ToList();
-        if (calls.Count != 1)
-            return Array.Empty<string>();
-        return calls[0].Inputs.SelectMany(i => _nodes.Where(n => n.Output == i).Select(n => n.Name)).Distinct().ToList();
-    }
-
-    public bool Contains(string name) => _nodes.Any(n => n.Name == name);
 }

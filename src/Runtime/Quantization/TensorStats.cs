@@ -17,6 +17,3 @@ public sealed record TensorStats
     public IReadOnlyList<long> Shape { get; init; } = Array.Empty<long>();
     public long TotalNumel { get; init; }
 }
-
-/// <summary>Statistics of one module: its inputs by index and its output.</summary>
-public sealed record ModuleStats(IReadOnlyDictionary<int, TensorStats> Inputs, TensorStats Output);

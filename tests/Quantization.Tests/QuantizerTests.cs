@@ -372,4 +372,20 @@ public class QuantizerTests
         model.eval();
         Assert.IsType<DummyQuantLayer>(ModuleTree.Get(model, "sub2.relu2"));
     }
+
+    internal sealed class ConcreteFieldNet : nn.Module<Tensor, Tensor>
+    {
+        private ReLU relu1 = nn.ReLU();
+        public ConcreteFieldNet() : base(nameof(ConcreteFieldNet)) => RegisterComponents();
+        public override Tensor forward(Tensor x) => relu1.forward(x);
+    }
+
+    [Fact]
+    public void FieldThatCannotHoldTheReplacement_IsAClearError()
+    {
+        var model = new ConcreteFieldNet();
+        var e = Assert.Throws<InvalidOperationException>(() => new DummyQuantizer(model, bitsActivations: 8).PrepareModel());
+        Assert.Contains("'relu1'", e.Message);
+        Assert.Contains("Module<Tensor, Tensor>", e.Message);
+    }
 }

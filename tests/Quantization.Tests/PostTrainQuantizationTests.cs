@@ -282,6 +282,47 @@ public class PostTrainQuantizationTests
     }
 
     [Fact]
+    public void StatsYaml_ReadsDistillersOwnFile()
+    {
+        // The first entry of Distiller's examples/quantization/post_train_quant/stats/resnet18_quant_stats.yaml
+        const string yaml = """
+            # ResNet-18 activation statistics for post-training quantization
+            conv1:
+              inputs:
+                0:
+                  min: -2.1179039478302
+                  max: 2.640000104904175
+                  avg_min: -2.0179028272628785
+                  avg_max: 2.4849105119705195
+                  mean: -0.02644771572668106
+                  std: 1.1904664382080992
+                  b: 1.0037795305252075
+                  shape: (256, 3, 224, 224)
+              output:
+                min: -37.17167663574219
+                max: 36.08745574951172
+                avg_min: -22.434925651550294
+                avg_max: 22.787699317932127
+                mean: -0.0001754729266394861
+                std: 1.7580939173603671
+                b: 1.0
+                shape: (256, 64, 112, 112)
+            """;
+        var stats = StatsYaml.Read(yaml);
+        var input = stats["conv1"].Inputs[0];
+        Assert.Equal(-2.1179039478302, input.Min);
+        Assert.Equal(2.4849105119705195, input.AvgMax);
+        Assert.Equal(1.0037795305252075, input.B);
+        Assert.Equal(new long[] { 256, 3, 224, 224 }, input.Shape);
+        Assert.Equal(-37.17167663574219, stats["conv1"].Output.Min);
+        // written back and read again: the same values
+        var again = StatsYaml.Read(StatsYaml.Write(stats));
+        Assert.Equal(input with { Shape = again["conv1"].Inputs[0].Shape }, again["conv1"].Inputs[0]);
+        Assert.Equal(input.Shape, again["conv1"].Inputs[0].Shape);
+        Assert.Throws<FormatException>(() => StatsYaml.Read("conv1:\n  inputs: {}\n"));
+    }
+
+    [Fact]
     public void Collector_StatsOfOneBatch_MatchTheirDefinitions()
     {
         var model = nn.Sequential(("relu", nn.ReLU()));

@@ -117,4 +117,21 @@ public class SimulatedFoldedBatchNormTests
         Close(x.matmul(layer.weight!.t()) + layer.bias!, folded.forward(x), "frozen output");
         Assert.Equal(3, bn.num_batches_tracked!.item<long>());
     }
+
+    [Fact]
+    public void FoldForTraining_ReplacesPairsInAModel_KeepingTheFunction()
+    {
+        torch.manual_seed(6);
+        var model = new PostTrainQuantizationTests.ConvBnReluNet();
+        model.eval();
+        var x = torch.randn(4, 1, 8, 8);
+        var expected = model.forward(x).detach().clone();
+        var pairs = Quantization.PostTraining.BatchNormFolding.FoldForTraining(model, ModelTrace.Run(model, x));
+        Assert.Equal(("conv1", "bn1"), Assert.Single(pairs));
+        Assert.IsType<SimulatedFoldedBatchNorm>(ModuleTree.Get(model, "conv1"));
+        Assert.IsType<PassThrough>(ModuleTree.Get(model, "bn1"));
+        Assert.Contains("conv1.param_module.weight", model.named_parameters().Select(p => p.name));
+        model.eval();
+        Assert.True(model.forward(x).allclose(expected, 1e-4, 1e-5));
+    }
 }

@@ -14,7 +14,25 @@ namespace Distiller.Typed.Quantization.PostTraining;
 public static class BatchNormFolding
 {
     /// <summary>Folds every eligible pair; returns (layer, batch-norm) names.</summary>
-    public static IReadOnlyList<(string Layer, string BatchNorm)> Fold(nn.Module model, ModelTrace trace)
+    public static IReadOnlyList<(string Layer, string BatchNorm)> Fold(nn.Module model, ModelTrace trace) =>
+        FoldPairs(model, trace, (layer, bn, name) =>
+        {
+            FoldInto(layer, bn, name);
+            return null;
+        });
+
+    /// <summary>
+    /// Distiller's <c>fold_batch_norms(inference=False)</c>: every eligible pair becomes a
+    /// <see cref="Training.SimulatedFoldedBatchNorm"/> under the layer's name (the batch-norm a pass-through under its
+    /// own), for quantization-aware training.
+    /// </summary>
+    public static IReadOnlyList<(string Layer, string BatchNorm)> FoldForTraining(nn.Module model, ModelTrace trace,
+        long freezeBnDelay = Training.SimulatedFoldedBatchNorm.FreezeBnDelayDefault, Func<Tensor, Tensor>? paramQuantization = null) =>
+        FoldPairs(model, trace, (layer, bn, _) =>
+            new Training.SimulatedFoldedBatchNorm((nn.Module<Tensor, Tensor>)layer, bn, freezeBnDelay, paramQuantization));
+
+    private static IReadOnlyList<(string Layer, string BatchNorm)> FoldPairs(nn.Module model, ModelTrace trace,
+        Func<nn.Module, NormBase, string, nn.Module?> fold)
     {
         var modules = model.named_modules().ToDictionary(m => m.name, m => m.module);
         var folded = new List<(string, string)>();
@@ -30,8 +48,14 @@ public static class BatchNormFolding
             var layer = modules[preds[0]];
             if (layer is not (Conv1d or Conv2d or Conv3d or Linear))
                 continue;
-            FoldInto(layer, (NormBase)node.Module, preds[0]);
+            bool training = node.Module.training;
+            var replacement = fold(layer, (NormBase)node.Module, preds[0]);
             ModuleTree.Replace(model, node.Name, new PassThrough());
+            if (replacement is not null)
+            {
+                ModuleTree.Replace(model, preds[0], replacement);
+                replacement.train(training);
+            }
             folded.Add((preds[0], node.Name));
         }
         return folded;

@@ -389,3 +389,43 @@ public class QuantizerTests
         Assert.Contains("Module<Tensor, Tensor>", e.Message);
     }
 }
+
+public class ModuleTreeTests
+{
+    internal sealed class ListNet : nn.Module<Tensor, Tensor>
+    {
+        private ModuleList<nn.Module<Tensor, Tensor>> layers = new(nn.Linear(2, 2), nn.ReLU());
+        public ListNet() : base(nameof(ListNet)) => RegisterComponents();
+        public override Tensor forward(Tensor x)
+        {
+            foreach (var l in layers) x = l.forward(x);
+            return x;
+        }
+    }
+
+    [Fact]
+    public void ModuleListItem_IsReplacedUnderItsName()
+    {
+        var model = new ListNet();
+        var before = model.named_modules().Select(m => m.name).ToList();
+        ModuleTree.Replace(model, "layers.1", new PassThrough());
+        Assert.Equal(before, model.named_modules().Select(m => m.name).ToList());
+        Assert.IsType<PassThrough>(ModuleTree.Get(model, "layers.1"));
+        var x = torch.tensor(new[] { -1f, 2f }).reshape(1, 2);
+        // the ReLU is gone from the forward pass: negative outputs of the Linear survive
+        var lin = (Linear)ModuleTree.Get(model, "layers.0");
+        Assert.True(model.forward(x).equal(lin.forward(x)).all().item<bool>());
+    }
+
+    [Fact]
+    public void SequentialItem_IsReplacedAndRuns()
+    {
+        var model = nn.Sequential(("fc", nn.Linear(2, 2)), ("relu", nn.ReLU()));
+        ModuleTree.Replace(model, "relu", new PassThrough());
+        Assert.Equal(new[] { "fc", "relu" }, model.named_children().Select(c => c.name).ToArray());
+        var x = torch.tensor(new[] { -1f, 2f }).reshape(1, 2);
+        var fc = (Linear)ModuleTree.Get(model, "fc");
+        Assert.True(model.forward(x).equal(fc.forward(x)).all().item<bool>());
+        Assert.Throws<ArgumentException>(() => ModuleTree.Get(model, "nope"));
+    }
+}

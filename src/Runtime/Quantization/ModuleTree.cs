@@ -63,7 +63,7 @@ public static class ModuleTree
             return;
         RegisterComponentsMethod.Invoke(replacement, null);
 
-        bool swapped = false;
+        bool swapped = false, container = false;
         if (parent is Sequential seq)
         {
             if (replacement is not nn.IModule<Tensor, Tensor> asSeqItem)
@@ -73,7 +73,7 @@ public static class ModuleTree
             var names = (List<string>)typeof(Sequential).GetField("_names", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(seq)!;
             int i = names.IndexOf(childName);
             list[i] = asSeqItem;
-            swapped = true;
+            swapped = container = true;
         }
         else if (parent.GetType().IsGenericType && parent.GetType().GetGenericTypeDefinition() == typeof(ModuleList<>))
         {
@@ -82,7 +82,7 @@ public static class ModuleTree
                 throw new InvalidOperationException(
                     $"Module '{display}' is in a ModuleList<{itemType.Name}>; a {replacement.GetType().Name} cannot be stored there.");
             parent.GetType().GetProperty("Item")!.SetValue(parent, replacement, new object[] { int.Parse(childName, System.Globalization.CultureInfo.InvariantCulture) });
-            swapped = true;
+            swapped = container = true;
         }
 
         var mismatched = new List<string>();
@@ -118,7 +118,7 @@ public static class ModuleTree
             table.RemoveAt(index);
             table.Insert(index, (childName, replacement));
         }
-        else
+        else if (!container)
         {
             parent.register_module(childName, replacement);
         }

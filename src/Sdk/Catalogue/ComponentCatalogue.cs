@@ -56,7 +56,6 @@ public static class ComponentCatalogue
         new UnsupportedComponent("MultiplicativeLR", ScheduleSection.LrSchedulers, "it takes a Python function (lr_lambda), which YAML cannot express"),
         new UnsupportedComponent("SequentialLR", ScheduleSection.LrSchedulers, "it takes other scheduler objects, which YAML cannot express"),
         new UnsupportedComponent("ChainedScheduler", ScheduleSection.LrSchedulers, "it takes other scheduler objects, which YAML cannot express"),
-        new UnsupportedComponent("CosineAnnealingWarmRestarts", ScheduleSection.LrSchedulers, "TorchSharp 0.107 has no CosineAnnealingWarmRestarts"),
         new UnsupportedComponent("FMReconstructionChannelPruner", ScheduleSection.Pruners,
             "it needs feature maps collected by collect_intermediate_featuremap_samples() before pruning, which a schedule cannot arrange"),
         new UnsupportedComponent("NCFQuantAwareTrainQuantizer", ScheduleSection.Quantizers, "it is specific to Distiller's NCF example model"),

@@ -1,4 +1,6 @@
+using Distiller.Typed.Catalogue;
 using Distiller.Typed.LearningRate;
+using Distiller.Typed.Schedules;
 using TorchSharp;
 
 namespace Distiller.Typed.Tests.LearningRate;
@@ -88,15 +90,18 @@ public class LrSchedulerFactoryTests
     [Fact]
     public void EveryCatalogueEntryIsEitherBuildableOrExplained()
     {
-        foreach (var d in LrSchedulerCatalogue.All)
+        var lrSchedulers = ComponentCatalogue.InSection(ScheduleSection.LrSchedulers).ToList();
+        foreach (var d in lrSchedulers)
         {
             Assert.NotEmpty(d.Parameters);
             Assert.Equal(d.Parameters.Count, d.Parameters.Select(p => p.Name).Distinct().Count());
-            Assert.True(d.IsSupported || d.UnsupportedReason!.Length > 10, d.ClassName);
-            Assert.All(d.Parameters, p => Assert.Equal(p.Required, p.Default is null));
+            // Required exactly when there is no default; except PolynomialLR's T_max, optional because it selects Distiller's variant.
+            Assert.All(d.Parameters, p => Assert.Equal(p.Required, p.Default is null && !d.Variants.Any(v => v.SelectedBy == p.Name)));
+            Assert.All(d.Variants.SelectMany(v => v.Parameters), p => Assert.Equal(p.Required, p.Default is null));
         }
+        Assert.All(ComponentCatalogue.Unsupported.Where(u => u.Section == ScheduleSection.LrSchedulers), u => Assert.True(u.Reason.Length > 10, u.ClassName));
         Assert.Equal(
-            new[] { "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau", "CyclicLR", "OneCycleLR", "PolynomialLR", "MultiStepMultiGammaLR", "LinearLR", "ConstantLR", "CosineAnnealingWarmRestarts" },
-            LrSchedulerCatalogue.SupportedClassNames);
+            new[] { "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau", "CyclicLR", "OneCycleLR", "PolynomialLR", "MultiStepMultiGammaLR", "LinearLR", "ConstantLR", "CosineAnnealingWarmRestarts" }.Order(),
+            lrSchedulers.Select(d => d.ClassName).Order());
     }
 }

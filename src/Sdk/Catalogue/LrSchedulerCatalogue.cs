@@ -72,12 +72,13 @@ internal static class LrSchedulerCatalogue
         Scheduler("LinearLR", "Scales the learning rate by a factor moving linearly from start_factor to end_factor over total_iters epochs.",
             new ParameterDescriptor("start_factor", ParameterType.Float, "Factor at the first epoch.", Default: "0.3333333333333333", Range: new ValueRange(0, false, 1, true)),
             new ParameterDescriptor("end_factor", ParameterType.Float, "Factor from total_iters on.", Default: "1.0", Range: ValueRange.UnitInterval),
-            TotalIters("Epochs of the linear change.", ValueRange.GreaterThan(0)),
+            TotalIters("Epochs of the linear change."),
             Verbose),
 
         Scheduler("ConstantLR", "Scales the learning rate by factor until total_iters epochs have passed.",
             new ParameterDescriptor("factor", ParameterType.Float, "Scale applied before total_iters.", Default: "0.3333333333333333", Range: ValueRange.UnitInterval),
-            TotalIters("Epochs the factor applies (0: never).", ValueRange.AtLeast(0)),
+            // total_iters 0 is refused: torch's recursive form would scale by factor at epoch 0 and never undo it.
+            TotalIters("Epochs the factor applies."),
             Verbose),
 
         Scheduler("CosineAnnealingWarmRestarts", "SGDR: lr = eta_min + (base_lr − eta_min)(1 + cos(π·T_cur/T_i))/2, restarting after periods T_i = T_0·T_mult^i (Loshchilov & Hutter, arXiv:1608.03983). TorchSharp lacks it; the runtime implements it.",
@@ -88,7 +89,7 @@ internal static class LrSchedulerCatalogue
         new ComponentDescriptor("PolynomialLR", Section,
             "Two classes share this name. T_max selects Distiller's lr = base_lr × (1 − epoch/T_max)^power (power required); total_iters, or neither, " +
             "selects PyTorch's lr = base_lr × (1 − min(epoch, total_iters)/total_iters)^power, which stays at 0 after total_iters.",
-            EquatableArray.Create(PolynomialTMax, TotalIters("Epochs until the learning rate reaches 0 (PyTorch's PolynomialLR).", ValueRange.GreaterThan(0)),
+            EquatableArray.Create(PolynomialTMax, TotalIters("Epochs until the learning rate reaches 0 (PyTorch's PolynomialLR)."),
                 new ParameterDescriptor("power", ParameterType.Float, "Degree of the polynomial (Distiller's PolynomialLR has no default).", Default: "1.0", Range: ValueRange.GreaterThan(0)),
                 Verbose),
             NeedsOptimizer: true,
@@ -102,7 +103,7 @@ internal static class LrSchedulerCatalogue
                         new ParameterDescriptor("power", ParameterType.Float, "Degree of the polynomial.", Required: true, Range: ValueRange.GreaterThan(0)))),
                 new ComponentVariant("torch.optim.lr_scheduler.PolynomialLR", "total_iters", true, "lr = base_lr × (1 − min(epoch, total_iters)/total_iters)^power",
                     EquatableArray.Create(
-                        TotalIters("Epochs until the learning rate reaches 0.", ValueRange.GreaterThan(0)),
+                        TotalIters("Epochs until the learning rate reaches 0."),
                         new ParameterDescriptor("power", ParameterType.Float, "Degree of the polynomial.", Default: "1.0", Range: ValueRange.GreaterThan(0)),
                         Verbose)))),
 
@@ -119,8 +120,8 @@ internal static class LrSchedulerCatalogue
     private static ParameterDescriptor Gamma(string? defaultValue) => new(
         "gamma", ParameterType.Float, "Multiplicative decay factor.", Required: defaultValue is null, Default: defaultValue, Range: ValueRange.GreaterThan(0));
 
-    private static ParameterDescriptor TotalIters(string summary, ValueRange range) => new(
-        "total_iters", ParameterType.Int, summary, Default: "5", Range: range);
+    private static ParameterDescriptor TotalIters(string summary) => new(
+        "total_iters", ParameterType.Int, summary, Default: "5", Range: ValueRange.GreaterThan(0));
 
     private static ParameterDescriptor EtaMin => new(
         "eta_min", ParameterType.Float, "Minimum learning rate.", Default: "0.0", Range: ValueRange.AtLeast(0));

@@ -71,7 +71,7 @@ public static class CatalogueMarkdown
         {
             md.Append($"`{variant.SelectedBy}`{(variant.IsDefault ? " (or neither)" : "")} selects `{variant.QualifiedName}`, {Escape(variant.Summary)}, which takes ")
               .Append(string.Join(", ", variant.Parameters.Select(p => "`" + p.Name + "`" + (p.Required ? " (required)" : p.Default is null ? "" : " (default `" + p.Default + "`)"))))
-              .Append(". Writing the qualified name as the class selects it too.\n\n");
+              .Append(".\n\n");
         }
         foreach (var parameter in component.Parameters.Where(p => p.Type == ParameterType.OverrideMap && !p.EntryParameters.IsEmpty))
         {

@@ -9,7 +9,10 @@ namespace Distiller.Typed.Catalogue;
 /// which stops decaying at <c>total_iters</c>. Here <c>T_max</c> selects Distiller's, <c>total_iters</c> torch's, both is
 /// an error and neither is torch's with its defaults.
 /// </summary>
-/// <param name="QualifiedName">The full Python name, e.g. <c>distiller.learning_rate.PolynomialLR</c>; writing it as the class selects this variant.</param>
+/// <param name="QualifiedName">
+/// The full Python name, e.g. <c>distiller.learning_rate.PolynomialLR</c>. A schedule always writes the short name; the
+/// runtime's <c>LrSchedulerFactory.Create</c> also takes the qualified one, which picks this variant explicitly.
+/// </param>
 /// <param name="SelectedBy">The argument whose presence selects this variant.</param>
 /// <param name="IsDefault">Selected when no variant's <see cref="SelectedBy"/> argument is given.</param>
 /// <param name="Summary">The variant's formula.</param>

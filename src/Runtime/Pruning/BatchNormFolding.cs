@@ -43,6 +43,9 @@ public sealed class BatchNormFolding
                 nameof(inputShape));
 
         var producers = new Dictionary<IntPtr, string>();
+        // Conv outputs are kept referenced until the trace ends: a collected tensor's native handle can be reused by
+        // a later tensor (e.g. a ReLU's output), which would then look like that convolution's output.
+        var convOutputs = new List<Tensor>();
         var pairs = new Dictionary<string, (Conv2d, BatchNorm2d)>(StringComparer.Ordinal);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         var convs = new Dictionary<string, Conv2d>(StringComparer.Ordinal);
@@ -59,6 +62,7 @@ public sealed class BatchNormFolding
                     var handle = conv.register_forward_hook((_, _, output) =>
                     {
                         producers[output.Handle] = moduleName;
+                        convOutputs.Add(output);
                         return output;
                     });
                     removers.Add(handle.remove);
@@ -90,6 +94,7 @@ public sealed class BatchNormFolding
         }
         finally
         {
+            GC.KeepAlive(convOutputs);
             foreach (var remove in removers)
                 remove();
             model.train(wasTraining);

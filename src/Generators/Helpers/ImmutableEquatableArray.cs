@@ -75,4 +75,7 @@ internal static class ImmutableEquatableArray
 {
     public static ImmutableEquatableArray<T> ToImmutableEquatableArray<T>(this IEnumerable<T> values)
         where T : IEquatable<T> => new(values);
+
+    public static ImmutableEquatableArray<T> Create<T>(params T[] values)
+        where T : IEquatable<T> => new(values);
 }

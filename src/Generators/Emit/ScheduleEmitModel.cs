@@ -1,0 +1,57 @@
+using Distiller.Typed.Generators.Diagnostics;
+using Distiller.Typed.Generators.Helpers;
+using Distiller.Typed.Schedules;
+
+namespace Distiller.Typed.Generators.Emit;
+
+/// <summary>Which runtime API the consuming compilation offers; decides how much of a builder is emitted.</summary>
+/// <param name="HasScheduleSpec">Distiller.Typed.Runtime is referenced (ScheduleSpec, ArgumentMap).</param>
+/// <param name="HasScheduler">The runtime's scheduler factory exists, so <c>Build</c> can be emitted.</param>
+internal sealed record RuntimeFeatures(bool HasScheduleSpec, bool HasScheduler);
+
+/// <summary>Everything the emitter writes for one schedule: names and YAML values, nothing from Roslyn.</summary>
+internal sealed record ScheduleEmitModel(
+    string HintName,
+    string FileName,
+    string Namespace,
+    string ClassName,
+    bool IsPublic,
+    string ModelType,
+    string ModelName,
+    bool NeedsOptimizer,
+    bool HasErrors,
+    RuntimeFeatures Runtime,
+    ImmutableEquatableArray<InstanceModel> Instances,
+    ImmutableEquatableArray<PolicyModel> Policies);
+
+/// <summary>One declared instance and its editable options.</summary>
+internal sealed record InstanceModel(
+    ScheduleSection Section,
+    string InstanceName,
+    string ClassName,
+    string PropertyName,
+    SourceSpan Span,
+    ImmutableEquatableArray<OptionModel> Options);
+
+/// <summary>One argument of an instance: its YAML key, C# property name and value (names already normalised).</summary>
+internal sealed record OptionModel(string Key, string PropertyName, ScheduleValue Value, SourceSpan KeySpan);
+
+/// <summary>One policy as written.</summary>
+internal sealed record PolicyModel(
+    ScheduleSection Section,
+    string InstanceName,
+    ImmutableEquatableArray<MappingEntryModel> Args,
+    int? StartingEpoch,
+    int? EndingEpoch,
+    int? Frequency,
+    ImmutableEquatableArray<int>? Epochs,
+    SourceSpan Span);
+
+/// <summary>A policy argument (e.g. <c>levels</c>, <c>keep_mask</c>).</summary>
+internal sealed record MappingEntryModel(string Key, ScheduleValue Value, SourceSpan KeySpan);
+
+/// <summary>The result of stage 3 for one schedule: what to emit (null when no model is bound) and what to report.</summary>
+internal sealed record BoundSchedule(ScheduleEmitModel? Emit, ImmutableEquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>One generated file.</summary>
+internal sealed record GeneratedSource(string HintName, string Text);

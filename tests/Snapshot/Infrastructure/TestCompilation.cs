@@ -32,6 +32,7 @@ internal static class TestCompilation
                         || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll" or "Microsoft.CSharp.dll")
             .Append(typeof(TorchSharp.torch).Assembly.Location)
             .Append(typeof(CompressibleModelAttribute).Assembly.Location)
+            .Append(typeof(Distiller.Typed.Schedules.Schedule).Assembly.Location)
             .Distinct();
         return paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     }

@@ -53,7 +53,7 @@ internal static class ScheduleBinder
             : string.Join(", ", models.Select(m => m.ClassName).Distinct().OrderBy(n => n, StringComparer.Ordinal));
 
         void Fail(SourceSpan span, string reason) =>
-            diagnostics.Add(DiagnosticInfo.Create(GeneratorDiagnostics.NoModelBound, file.Path, span, reason, file.FileName, available));
+            diagnostics.Add(DiagnosticInfo.Create(GeneratorDiagnostics.NoModelBound, file.Path, span, reason.EndsWith("?", StringComparison.Ordinal) ? reason : reason + ".", file.FileName, available));
 
         if (file.ModelMetadata is { } metadata)
         {

@@ -32,7 +32,7 @@ internal static class GeneratorDiagnostics
         "DTS106", "DataParallel 'module.' prefix normalised", "'{0}' is read as '{1}': the 'module.' segment DataParallel adds is dropped", DiagnosticSeverity.Info, Names);
 
     public static readonly DiagnosticDescriptor NoModelBound = Create(
-        "DTS110", "Schedule bound to no model", "{0}. Bind a schedule to a [CompressibleModel] class in one of three ways: 'Model' metadata on its AdditionalFiles item (<AdditionalFiles Update=\"{1}\" Model=\"AlexNet\" />), a top-level 'model: AlexNet' key in the YAML, or a file name starting with the class name ('alexnet.schedule_agp.yaml'). Models in this compilation: {2}", DiagnosticSeverity.Error, Binding);
+        "DTS110", "Schedule bound to no model", "{0} Bind a schedule to a [CompressibleModel] class in one of three ways: 'Model' metadata on its AdditionalFiles item (<AdditionalFiles Update=\"{1}\" Model=\"AlexNet\" />), a top-level 'model: AlexNet' key in the YAML, or a file name starting with the class name ('alexnet.schedule_agp.yaml'). Models in this compilation: {2}", DiagnosticSeverity.Error, Binding);
 
     public static readonly DiagnosticDescriptor InternalError = Create(
         "DTS199", "Internal generator failure", "The schedule generator failed on '{0}' ({1}: {2}); please report this with the schedule and model", DiagnosticSeverity.Error, Generator);

@@ -1,0 +1,106 @@
+using Distiller.Typed.Snapshot.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace Distiller.Typed.Snapshot.Tests.Generator;
+
+/// <summary>No YAML and no model code makes the generator throw (which the compiler would report as CS8785).</summary>
+public sealed class RobustnessTests
+{
+    [Fact]
+    public void Mutated_schedules_never_crash_the_generator()
+    {
+        var schedules = Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "schedules"), "*.yaml")
+            .Concat(Directory.GetFiles(Path.Combine(TestPaths.ProjectDirectory, "BrokenSchedules"), "*.yaml"))
+            .Select(File.ReadAllText).ToList();
+        var random = new Random(20261125);
+        var harness = GeneratorHarness.Create(TestModels.Sources, [new ScheduleText("/p/schedules/alexnet.fuzz.yaml", schedules[0])]);
+        harness.Run();
+        var driver = harness.Driver;
+        var current = harness.AdditionalTexts[0];
+
+        for (var i = 0; i < 120; i++)
+        {
+            var mutated = Mutate(schedules[random.Next(schedules.Count)], random);
+            var next = new InMemoryAdditionalText(current.Path, mutated);
+            driver = driver.ReplaceAdditionalText(current, next).RunGenerators(harness.Compilation);
+            current = next;
+            var result = driver.GetRunResult();
+            Assert.True(result.Results.Single().Exception is null, $"generator threw on:\n{mutated}\n{result.Results.Single().Exception}");
+            Assert.DoesNotContain(result.Diagnostics, d => d.Id is "CS8785" or "DTS199");
+            Assert.All(result.Diagnostics, d => Assert.True(d.Location.SourceSpan.End <= mutated.Length, $"{d} points outside the file"));
+        }
+    }
+
+    [Fact]
+    public void Unusual_model_code_is_analysed_without_crashing()
+    {
+        const string odd = """
+            using System.Collections.Generic;
+            using TorchSharp.Modules;
+            using static TorchSharp.torch;
+            using static TorchSharp.torch.nn;
+            namespace Odd;
+            [Distiller.Typed.CompressibleModel]
+            public sealed class Recursive : Module<Tensor, Tensor>
+            {
+                private readonly Recursive? inner;
+                private readonly Sequential body;
+                private readonly ModuleList<Module<Tensor, Tensor>> list = ModuleList<Module<Tensor, Tensor>>();
+                public Recursive(int depth) : base("Recursive")
+                {
+                    inner = depth > 0 ? new Recursive(depth - 1) : null;
+                    body = Sequential(MakeMany());
+                    list.extend(new List<Module<Tensor, Tensor>> { Linear(1, 1) });
+                    list[0] = ReLU();
+                    RegisterComponents();
+                }
+                private static IEnumerable<Module<Tensor, Tensor>> MakeMany() { yield return Linear(1, 1); }
+                public override Tensor forward(Tensor x) => body.call(x);
+            }
+            [Distiller.Typed.CompressibleModel]
+            public partial class Split : Module<Tensor, Tensor>
+            {
+                private readonly Linear a = Linear(1, 1);
+                public Split() : base("Split") { RegisterComponents(); }
+            }
+            public partial class Split
+            {
+                private readonly Conv1d b = Conv1d(1, 1, 1);
+                public override Tensor forward(Tensor x) => b.call(a.call(x));
+            }
+            """;
+        var run = GeneratorRun.Of([odd]);
+
+        Assert.Null(run.Result.Results.Single().Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilerProblems);
+        var split = run.Result.GeneratedTrees.Single(t => t.FilePath.EndsWith("SplitNames.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains("\"a.weight\"", split);
+        Assert.Contains("\"b.bias\"", split);
+    }
+
+    private static string Mutate(string text, Random random)
+    {
+        var lines = text.Split('\n').ToList();
+        switch (random.Next(6))
+        {
+            case 0 when lines.Count > 1:
+                lines.RemoveAt(random.Next(lines.Count));
+                return string.Join('\n', lines);
+            case 1:
+                return text[..random.Next(text.Length)];
+            case 2 when lines.Count > 2:
+                var i = random.Next(lines.Count - 1);
+                (lines[i], lines[i + 1]) = (lines[i + 1], lines[i]);
+                return string.Join('\n', lines);
+            case 3:
+                var at = random.Next(text.Length);
+                const string noise = "[{:&*'\"-\t";
+                return text[..at] + noise[random.Next(noise.Length)] + text[at..];
+            case 4:
+                return text.Replace("weight", "weigth");
+            default:
+                return text.Replace("0.", "-").Replace(": ", ":");
+        }
+    }
+}

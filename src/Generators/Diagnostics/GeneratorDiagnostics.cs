@@ -47,5 +47,5 @@ internal static class GeneratorDiagnostics
         new(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 
     internal static string HelpLink(string id) =>
-        "https://github.com/distiller-typed/distiller-typed/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant();
+        "docs/diagnostics.md#" + id.ToLowerInvariant();
 }

@@ -12,6 +12,23 @@ public sealed class MaskDictionary : IReadOnlyDictionary<string, ParameterMasker
 {
     private readonly Dictionary<string, ParameterMasker> _maskers = new(StringComparer.Ordinal);
 
+    public MaskDictionary()
+    {
+    }
+
+    /// <summary>One (empty) masker per name, e.g. to call a pruner on tensors outside a model.</summary>
+    public MaskDictionary(IEnumerable<string> parameterNames)
+    {
+        ArgumentNullException.ThrowIfNull(parameterNames);
+        foreach (var name in parameterNames)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+                throw new ArgumentException("Parameter names must not be empty.", nameof(parameterNames));
+            if (!_maskers.TryAdd(name, new ParameterMasker(name)))
+                throw new ArgumentException($"Parameter '{name}' is named twice.", nameof(parameterNames));
+        }
+    }
+
     /// <summary>One (empty) masker per parameter of <paramref name="model"/>.</summary>
     public static MaskDictionary For(nn.Module model)
     {

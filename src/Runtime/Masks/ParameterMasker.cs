@@ -31,30 +31,47 @@ public sealed class ParameterMasker : IDisposable
     /// <summary>True when the mask was set by a regularizer's thresholding rather than by a pruner.</summary>
     public bool IsRegularizationMask { get; set; }
 
-    /// <summary>Apply the mask only in the forward pass and restore the dense weights afterwards (<c>mask_on_forward_only</c>).</summary>
+    /// <summary>
+    /// Mask only before the forward pass: the scheduler does not re-apply this mask after the optimizer step, so
+    /// the step may move pruned weights until the next minibatch masks them again (<c>mask_on_forward_only</c>).
+    /// </summary>
     public bool MaskOnForwardOnly { get; set; }
 
-    /// <summary>Also zero the gradients of pruned weights before the optimizer step (<c>mask_gradients</c>).</summary>
+    /// <summary>
+    /// The scheduler multiplies this parameter's gradient by the mask before the optimizer step
+    /// (<c>mask_gradients</c>; Distiller registers a backward hook).
+    /// </summary>
     public bool MaskGradients { get; set; }
 
-    /// <summary>Keep an unmasked copy of the weights and restore it at minibatch end (<c>use_double_copies</c>).</summary>
+    /// <summary>
+    /// <see cref="ApplyMask"/> keeps a dense copy of the weights, restored by <see cref="RestoreUnmasked"/> before the
+    /// optimizer step, so the step updates the dense weights with gradients of the masked ones (<c>use_double_copies</c>).
+    /// </summary>
     public bool UseDoubleCopies { get; set; }
 
     /// <summary>The dense copy kept when <see cref="UseDoubleCopies"/> is set; owned by this masker.</summary>
     public Tensor? UnmaskedCopy { get; set; }
 
-    /// <summary>Multiplies <paramref name="parameter"/> by the mask in place. Does nothing without a mask.</summary>
+    /// <summary>
+    /// Multiplies <paramref name="parameter"/> by the mask in place (Distiller's <c>apply_mask</c>): keeps a dense
+    /// copy first when <see cref="UseDoubleCopies"/> is set, and drops a regularization mask once it was applied.
+    /// Does nothing without a mask.
+    /// </summary>
     public void ApplyMask(Tensor parameter)
     {
+        ArgumentNullException.ThrowIfNull(parameter);
         if (_mask is null)
             return;
-        using var _ = no_grad();
+        using var noGrad = no_grad();
         if (UseDoubleCopies)
         {
             UnmaskedCopy?.Dispose();
+            using var scope = NewDisposeScope();
             UnmaskedCopy = parameter.detach().clone().DetachFromDisposeScope();
         }
-        parameter.mul_(_mask);
+        Multiply(parameter);
+        if (IsRegularizationMask)
+            Mask = null;
     }
 
     /// <summary>Multiplies <paramref name="tensor"/> (e.g. a gradient) by the mask in place.</summary>
@@ -62,16 +79,34 @@ public sealed class ParameterMasker : IDisposable
     {
         if (_mask is null || tensor is null)
             return;
-        using var _ = no_grad();
-        tensor.mul_(_mask);
+        using var noGrad = no_grad();
+        Multiply(tensor);
     }
 
-    /// <summary>Restores the dense copy saved by <see cref="ApplyMask"/> when double copies are used.</summary>
+    private void Multiply(Tensor tensor)
+    {
+        try
+        {
+            tensor.mul_(_mask!);
+        }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            throw new InvalidOperationException(
+                $"The mask of '{ParameterName}' has shape [{string.Join(", ", _mask!.shape)}] and cannot mask a tensor of shape " +
+                $"[{string.Join(", ", tensor.shape)}] ({tensor.dtype} on {tensor.device}); a mask has its parameter's shape.", e);
+        }
+    }
+
+    /// <summary>
+    /// Restores the dense copy saved by <see cref="ApplyMask"/> when double copies are used (Distiller's
+    /// <c>revert_weights</c>).
+    /// </summary>
     public void RestoreUnmasked(Tensor parameter)
     {
-        if (UnmaskedCopy is null)
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (!UseDoubleCopies || UnmaskedCopy is null)
             return;
-        using var _ = no_grad();
+        using var noGrad = no_grad();
         parameter.copy_(UnmaskedCopy);
         UnmaskedCopy.Dispose();
         UnmaskedCopy = null;

@@ -22,6 +22,12 @@ public class EpochContext
 
     /// <summary>Validation or training metrics passed to <c>OnEpochEnd</c> (ReduceLROnPlateau reads one).</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>
+    /// The schedule of the policy being called (Distiller's <c>meta</c>: starting/ending epoch, frequency); set by
+    /// the <c>CompressionScheduler</c>, null when a policy is called by hand without one.
+    /// </summary>
+    public PolicySchedule? Schedule { get; init; }
 }
 
 /// <summary>A minibatch callback's context: the epoch's plus the minibatch index and count.</summary>

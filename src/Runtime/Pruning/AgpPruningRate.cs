@@ -26,6 +26,10 @@ public sealed class AgpPruningRate
     /// <summary>The target sparsity at <paramref name="currentEpoch"/>.</summary>
     public double Step(int currentEpoch, int startingEpoch, int endingEpoch, int frequency)
     {
+        if (frequency <= 0)
+            throw new ArgumentOutOfRangeException(nameof(frequency), frequency,
+                "AGP needs a policy scheduled with starting_epoch, ending_epoch and a frequency of 1 or more; " +
+                "a policy given an epochs list has no frequency.");
         int span = Span(startingEpoch, endingEpoch, frequency);
         if (span <= 0)
             throw new ArgumentException(

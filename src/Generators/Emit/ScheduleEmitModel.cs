@@ -6,8 +6,10 @@ namespace Distiller.Typed.Generators.Emit;
 
 /// <summary>Which runtime API the consuming compilation offers; decides how much of a builder is emitted.</summary>
 /// <param name="HasScheduleSpec">Distiller.Typed.Runtime is referenced (ScheduleSpec, ArgumentMap).</param>
-/// <param name="HasScheduler">The runtime's scheduler factory exists, so <c>Build</c> can be emitted.</param>
-internal sealed record RuntimeFeatures(bool HasScheduleSpec, bool HasScheduler);
+/// <param name="FactoryCall">How to build the scheduler from a spec, e.g.
+/// <c>global::Distiller.Typed.Scheduling.ScheduleLoader.Build({model}, {spec}, {optimizer})</c>; null when the
+/// runtime has no such factory (then no <c>Build</c> is emitted).</param>
+internal sealed record RuntimeFeatures(bool HasScheduleSpec, string? FactoryCall);
 
 /// <summary>Everything the emitter writes for one schedule: names and YAML values, nothing from Roslyn.</summary>
 internal sealed record ScheduleEmitModel(

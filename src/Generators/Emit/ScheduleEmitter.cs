@@ -51,7 +51,7 @@ internal static class ScheduleEmitter
         {
             writer.WriteLineNoTabs(string.Empty);
             WriteCreateSpec(writer, model);
-            if (model.Runtime.HasScheduler)
+            if (model.Runtime.FactoryCall is not null)
             {
                 writer.WriteLineNoTabs(string.Empty);
                 WriteBuild(writer, model);
@@ -174,7 +174,7 @@ internal static class ScheduleEmitter
     }
 
     /// <summary>
-    /// The one place that knows the runtime scheduler's API (<see cref="RuntimeApi"/>): <c>Build</c> takes the model,
+    /// The one place that writes the call into the runtime (found by <see cref="RuntimeApi"/>): <c>Build</c> takes the model,
     /// the optimizer exactly when the schedule has an LR scheduler or a quantization-aware-training quantizer,
     /// and the options.
     /// </summary>
@@ -186,7 +186,11 @@ internal static class ScheduleEmitter
         writer.WriteLine($"public static {RuntimeApi.SchedulerType} Build({model.ModelType} model, {optimizerParameter}Options? options = null)");
         writer.WriteLine("{");
         writer.Indent++;
-        writer.WriteLine($"return {RuntimeApi.SchedulerFactory}(model, CreateSpec(options), {optimizerArgument});");
+        var call = model.Runtime.FactoryCall!
+            .Replace(RuntimeApi.Model, "model")
+            .Replace(RuntimeApi.Spec, "CreateSpec(options)")
+            .Replace(RuntimeApi.Optimizer, optimizerArgument);
+        writer.WriteLine($"return {call};");
         writer.Indent--;
         writer.WriteLine("}");
     }

@@ -78,13 +78,14 @@ public sealed class EmissionTests
     [InlineData("preactresnet20.schedule_dorefa.yaml", "PreActResNet20DorefaSchedule", true)]
     public void Build_takes_an_optimizer_exactly_when_the_schedule_has_an_lr_scheduler_or_qat(string file, string className, bool needsOptimizer)
     {
-        // A stand-in with the runtime scheduler's name: Build is emitted only when the compilation has it.
+        // A stand-in factory with the signature the generator looks for (module, spec, optimizer) -> CompressionScheduler.
         const string scheduler = """
             namespace Distiller.Typed.Scheduling
             {
-                public sealed class CompressionScheduler
+                public static class StandInScheduleFactory
                 {
-                    public static CompressionScheduler Create(TorchSharp.torch.nn.Module model, ScheduleSpec spec, TorchSharp.torch.optim.Optimizer? optimizer) => new();
+                    public static CompressionScheduler FromSpec(TorchSharp.torch.nn.Module model, ScheduleSpec spec, TorchSharp.torch.optim.Optimizer? optimizer = null) =>
+                        new CompressionScheduler(model, optimizer);
                 }
             }
             """;
@@ -99,7 +100,7 @@ public sealed class EmissionTests
     }
 
     [Fact]
-    public void Without_the_scheduler_type_no_Build_is_emitted()
+    public void Without_a_scheduler_factory_no_Build_is_emitted()
     {
         var run = GeneratorRun.Of(new ScheduleText("/p/schedules/alexnet.schedule_agp.yaml", Read("alexnet.schedule_agp.yaml")));
         Assert.Empty(run.CompilerProblems);

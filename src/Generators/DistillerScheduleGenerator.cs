@@ -106,7 +106,7 @@ public sealed class DistillerScheduleGenerator : IIncrementalGenerator
         var type = (INamedTypeSymbol)context.TargetSymbol;
         try
         {
-            return new ModelResult(ModelShapeParser.Parse(type, context.SemanticModel.Compilation, cancellationToken), null, type.Name);
+            return new ModelResult(ModelShapeParser.Parse(type, context.SemanticModel.Compilation, cancellationToken, context.SemanticModel), null, type.Name);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -40,15 +40,18 @@ internal sealed class ClassBody
     private readonly INamedTypeSymbol _type;
     private readonly CancellationToken _cancellationToken;
     private readonly List<(SyntaxNode Declaration, SemanticModel Model)> _declarations = new();
+    private readonly Dictionary<IFieldSymbol, HashSet<IParameterSymbol>> _helperParameters = new(SymbolEqualityComparer.Default);
+    private List<(AssignmentExpressionSyntax Node, SemanticModel Model, ISymbol? Left)>? _assignments;
+    private List<(InvocationExpressionSyntax Node, SemanticModel Model, IMethodSymbol? Method, ISymbol? Receiver)>? _invocations;
 
-    public ClassBody(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
+    public ClassBody(INamedTypeSymbol type, System.Func<SyntaxTree, SemanticModel> semanticModel, CancellationToken cancellationToken)
     {
         _type = type;
         _cancellationToken = cancellationToken;
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
             var syntax = reference.GetSyntax(cancellationToken);
-            _declarations.Add((syntax, compilation.GetSemanticModel(syntax.SyntaxTree)));
+            _declarations.Add((syntax, semanticModel(syntax.SyntaxTree)));
         }
     }
 
@@ -68,6 +71,22 @@ internal sealed class ClassBody
     private ISymbol? SymbolOf(ExpressionSyntax expression, SemanticModel model) =>
         model.GetSymbolInfo(expression, _cancellationToken).Symbol;
 
+    /// <summary>Every assignment of the class with the symbol it stores into, bound once per class.</summary>
+    private List<(AssignmentExpressionSyntax Node, SemanticModel Model, ISymbol? Left)> AllAssignments() =>
+        _assignments ??= Nodes<AssignmentExpressionSyntax>()
+            .Select(a => (a.Node, a.Model, SymbolOf(a.Node.Left is ElementAccessExpressionSyntax e ? e.Expression : a.Node.Left, a.Model)))
+            .ToList();
+
+    /// <summary>Every invocation of the class with its target method and receiver, bound once per class.</summary>
+    private List<(InvocationExpressionSyntax Node, SemanticModel Model, IMethodSymbol? Method, ISymbol? Receiver)> AllInvocations() =>
+        _invocations ??= Nodes<InvocationExpressionSyntax>()
+            .Select(i => (
+                i.Node,
+                i.Model,
+                i.Model.GetSymbolInfo(i.Node, _cancellationToken).Symbol as IMethodSymbol,
+                i.Node.Expression is MemberAccessExpressionSyntax access ? SymbolOf(access.Expression, i.Model) : null))
+            .ToList();
+
     /// <summary>Every value stored in <paramref name="field"/>: its initializer and each <c>field = …</c>.</summary>
     public IEnumerable<(ExpressionSyntax Value, SemanticModel Model)> Assignments(IFieldSymbol field)
     {
@@ -80,10 +99,11 @@ internal sealed class ClassBody
             }
         }
 
-        foreach (var (assignment, model) in Nodes<AssignmentExpressionSyntax>())
+        foreach (var (assignment, model, left) in AllAssignments())
         {
             if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
-                && SymbolEqualityComparer.Default.Equals(SymbolOf(assignment.Left, model), field))
+                && assignment.Left is not ElementAccessExpressionSyntax
+                && SymbolEqualityComparer.Default.Equals(left, field))
             {
                 yield return (assignment.Right, model);
             }
@@ -97,14 +117,13 @@ internal sealed class ClassBody
         var helperParameters = HelperParameters(field);
         var result = new List<ContainerMutation>();
 
-        foreach (var (invocation, model) in Nodes<InvocationExpressionSyntax>())
+        foreach (var (invocation, model, _, receiver) in AllInvocations())
         {
             if (invocation.Expression is not MemberAccessExpressionSyntax access)
             {
                 continue;
             }
 
-            var receiver = SymbolOf(access.Expression, model);
             var direct = SymbolEqualityComparer.Default.Equals(receiver, field);
             if (!direct && !(receiver is IParameterSymbol p && helperParameters.Contains(p)))
             {
@@ -149,10 +168,10 @@ internal sealed class ClassBody
             }
         }
 
-        foreach (var (assignment, model) in Nodes<AssignmentExpressionSyntax>())
+        foreach (var (assignment, model, target) in AllAssignments())
         {
             if (assignment.Left is ElementAccessExpressionSyntax element
-                && SymbolOf(element.Expression, model) is { } target
+                && target is not null
                 && (SymbolEqualityComparer.Default.Equals(target, field) || (target is IParameterSymbol p && helperParameters.Contains(p))))
             {
                 var index = element.ArgumentList.Arguments.FirstOrDefault()?.Expression;
@@ -249,11 +268,15 @@ internal sealed class ClassBody
     /// <summary>Parameters of this class's methods that receive <paramref name="field"/> at some call site.</summary>
     private HashSet<IParameterSymbol> HelperParameters(IFieldSymbol field)
     {
-        var result = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
-        foreach (var (invocation, model) in Nodes<InvocationExpressionSyntax>())
+        if (_helperParameters.TryGetValue(field, out var cached))
         {
-            if (model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol method
-                || !SymbolEqualityComparer.Default.Equals(method.ContainingType, _type))
+            return cached;
+        }
+
+        var result = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
+        foreach (var (invocation, model, method, _) in AllInvocations())
+        {
+            if (method is null || !SymbolEqualityComparer.Default.Equals(method.ContainingType, _type))
             {
                 continue;
             }
@@ -261,7 +284,9 @@ internal sealed class ClassBody
             var arguments = invocation.ArgumentList.Arguments;
             for (var i = 0; i < arguments.Count; i++)
             {
-                if (!SymbolEqualityComparer.Default.Equals(SymbolOf(arguments[i].Expression, model), field))
+                if (!(arguments[i].Expression is IdentifierNameSyntax { Identifier.ValueText: var argName } && argName == field.Name
+                      || arguments[i].Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: var memberName } && memberName == field.Name)
+                    || !SymbolEqualityComparer.Default.Equals(SymbolOf(arguments[i].Expression, model), field))
                 {
                     continue;
                 }
@@ -277,6 +302,7 @@ internal sealed class ClassBody
             }
         }
 
+        _helperParameters[field] = result;
         return result;
     }
 

@@ -28,9 +28,15 @@ internal sealed class ModelShapeParser
     private readonly INamedTypeSymbol? _componentNameAttribute;
     private readonly Dictionary<INamedTypeSymbol, ModuleNode> _classes = new(SymbolEqualityComparer.Default);
     private readonly HashSet<INamedTypeSymbol> _inProgress = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<SyntaxTree, SemanticModel> _semanticModels = new();
 
-    private ModelShapeParser(Compilation compilation, CancellationToken cancellationToken)
+    private ModelShapeParser(Compilation compilation, SemanticModel? known, CancellationToken cancellationToken)
     {
+        if (known is not null)
+        {
+            _semanticModels[known.SyntaxTree] = known;
+        }
+
         _compilation = compilation;
         _cancellationToken = cancellationToken;
         _moduleType = compilation.GetTypeByMetadataName("TorchSharp.torch+nn+Module");
@@ -39,9 +45,9 @@ internal sealed class ModelShapeParser
     }
 
     /// <summary>The shape of <paramref name="modelType"/>; the result holds only strings.</summary>
-    public static ModelShape Parse(INamedTypeSymbol modelType, Compilation compilation, CancellationToken cancellationToken)
+    public static ModelShape Parse(INamedTypeSymbol modelType, Compilation compilation, CancellationToken cancellationToken, SemanticModel? semanticModel = null)
     {
-        var parser = new ModelShapeParser(compilation, cancellationToken);
+        var parser = new ModelShapeParser(compilation, semanticModel, cancellationToken);
         var root = parser.AnalyzeClass(modelType, depth: 0);
 
         var parameters = new List<ModelParameter>();
@@ -90,7 +96,7 @@ internal sealed class ModelShapeParser
         }
 
         var node = new ModuleNode(type.Name);
-        var body = new ClassBody(type, _compilation, _cancellationToken);
+        var body = new ClassBody(type, SemanticModelOf, _cancellationToken);
 
         foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
         {
@@ -242,6 +248,17 @@ internal sealed class ModelShapeParser
             ?? ModuleNode.Open("?");
     }
 
+    private SemanticModel SemanticModelOf(SyntaxTree tree)
+    {
+        if (!_semanticModels.TryGetValue(tree, out var model))
+        {
+            model = _compilation.GetSemanticModel(tree);
+            _semanticModels[tree] = model;
+        }
+
+        return model;
+    }
+
     private static ModuleNode? UnionOf(ModuleNode? a, ModuleNode? b) =>
         a is null ? b : b is null ? a : ModuleNode.Union(a, b);
 
@@ -310,7 +327,7 @@ internal sealed class ModelShapeParser
             var returned = ReturnedExpressions(syntax).ToList();
             if (returned.Count > 0)
             {
-                var helperModel = _compilation.GetSemanticModel(syntax.SyntaxTree);
+                var helperModel = SemanticModelOf(syntax.SyntaxTree);
                 ModuleNode? result = null;
                 foreach (var expression in returned)
                 {

@@ -74,6 +74,9 @@ public class GroupLassoRegularizer : IRegularizer
 
     public ThresholdCriterion? ThresholdCriterion { get; }
 
+    /// <summary>False without <c>threshold_criteria</c>: the policy then never turns groups into masks.</summary>
+    public bool HasThresholdCriteria => ThresholdCriterion is not null;
+
     public IReadOnlyCollection<string> ParameterNames => _regims.Keys;
 
     /// <summary>The parsed regime of <paramref name="parameterName"/>.</summary>

@@ -47,6 +47,9 @@ public sealed class L1Regularizer : IRegularizer
 
     public ThresholdCriterion? ThresholdCriterion { get; }
 
+    /// <summary>False without <c>threshold_criteria</c>: the policy then never turns groups into masks.</summary>
+    public bool HasThresholdCriteria => ThresholdCriterion is not null;
+
     public IReadOnlyDictionary<string, double> RegRegims => _strengths;
 
     public IReadOnlyCollection<string> ParameterNames => _strengths.Keys;

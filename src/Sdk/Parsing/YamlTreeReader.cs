@@ -56,6 +56,15 @@ internal sealed class YamlTreeReader
         catch (BudgetExceeded)
         {
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) when the lines of a flow collection written
+            // over several lines are indented no deeper than the key that owns it — PyYAML accepts that, YAML 1.2
+            // does not. Report it where the reader got to, with the fix, never crash.
+            var at = _parser.Current is { } current ? Span(current.Start, current.End) : SourceSpan.FileStart;
+            Report(ScheduleDiagnosticDescriptors.YamlSyntaxError, at,
+                "the YAML reader failed after this point; if a '[' or '{' list continues on the next lines, indent those lines deeper than its key (" + e.Message + ")");
+        }
         return null;
     }
 

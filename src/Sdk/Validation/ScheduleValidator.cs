@@ -5,13 +5,20 @@ using Distiller.Typed.Schedules;
 namespace Distiller.Typed.Validation;
 
 /// <summary>
-/// Model-free checks of a parsed schedule: policies against the instances they name, and (per file in this
-/// folder) classes, arguments and ranges against the component catalogue.
+/// Model-free checks of a parsed schedule against the component catalogue: classes and their arguments, section
+/// counts, policies' instances, timing and args, and instances no policy uses. Appends findings to
+/// <paramref name="diagnostics"/>; never throws on any document the reader produces.
 /// </summary>
 public static class ScheduleValidator
 {
     public static void Validate(ScheduleDocument document, List<ScheduleDiagnostic> diagnostics)
     {
-        PolicyChecks.Check(document, diagnostics);
+        var context = new ValidationContext(document, diagnostics);
+        ComponentChecks.Check(context);
+        SectionCountChecks.Check(context);
+        PolicyChecks.Check(context);
+        PolicyTimingChecks.Check(context);
+        PolicyArgumentChecks.Check(context);
+        UsageChecks.Check(context);
     }
 }

@@ -1,0 +1,111 @@
+using System.Collections.Generic;
+using System.Linq;
+using Distiller.Typed.Catalogue;
+using Distiller.Typed.Diagnostics;
+using Distiller.Typed.Schedules;
+
+namespace Distiller.Typed.Validation;
+
+/// <summary>
+/// Rules between a component's arguments that Distiller's constructors enforce (or that make the run meaningless):
+/// initial below final sparsity, MagnitudeParameterPruner's '*' threshold, 'Blocks' needing a block shape,
+/// [low, high] ranges, increasing milestones with one gamma each, alternative argument names, and the arguments
+/// one setting needs (clip_acts N_STD needs clip_n_stds; OneCycleLR needs total_steps or epochs × steps_per_epoch).
+/// Only well-typed values are compared; type errors are ValueChecks' findings.
+/// </summary>
+internal static class CrossArgumentChecks
+{
+    public static void Check(ValidationContext context, ComponentDefinition component, ComponentDescriptor descriptor)
+    {
+        var owner = ValidationContext.Describe(component);
+        var arguments = component.Arguments;
+
+        if (Number(arguments, "initial_sparsity") is { } initial && Number(arguments, "final_sparsity") is { } final
+            && initial.Value >= final.Value)
+        {
+            context.Report(ScheduleDiagnosticDescriptors.SparsityNotIncreasing, initial.Scalar.Span, initial.Scalar.Text, final.Scalar.Text);
+        }
+
+        foreach (var parameter in descriptor.Parameters.Where(p => p.Required && p.AcceptsDefaultKey && p.Name == "thresholds"))
+        {
+            if (Find(arguments, parameter.Name) is { Value: MappingValue map } entry && map.Find("*") is null)
+                context.Report(ScheduleDiagnosticDescriptors.MissingDefaultKey, entry.Key.Span, $"'{parameter.Name}' of {owner}");
+        }
+
+        if (Find(arguments, "group_type") is { Value: ScalarValue { Text: "Blocks" } blocks } && !HasBlockShape(arguments))
+            context.Report(ScheduleDiagnosticDescriptors.DependentArgumentMissing, blocks.Span, owner,
+                "group_type 'Blocks' needs 'kwargs: { block_shape: [..] }' giving the block's shape");
+
+        if (Find(arguments, "sparsity_range") is { Value: SequenceValue range })
+            CheckLowHigh(context, $"'sparsity_range' of {owner}", range);
+
+        if (descriptor.ClassName == "MultiStepMultiGammaLR")
+            CheckMilestonesAndGammas(context, owner, arguments);
+
+        foreach (var choice in descriptor.Choices)
+            CheckChoice(context, owner, component, choice);
+
+        if (descriptor.ClassName == "OneCycleLR" && !Given(arguments, "total_steps") && !(Given(arguments, "epochs") && Given(arguments, "steps_per_epoch")))
+            context.Report(ScheduleDiagnosticDescriptors.DependentArgumentMissing, component.Name.Span, owner,
+                "give 'total_steps', or both 'epochs' and 'steps_per_epoch', so the cycle's length is known");
+
+        if (Find(arguments, "clip_acts") is { Value: ScalarValue { Text: "N_STD" } clip } && !Given(arguments, "clip_n_stds"))
+            context.Report(ScheduleDiagnosticDescriptors.DependentArgumentMissing, clip.Span, owner,
+                "clip_acts 'N_STD' needs 'clip_n_stds', the number of standard deviations to clip at");
+
+        if (Find(arguments, "fp16") is { Value: ScalarValue fp16 } fp16Entry && fp16.TryGetBoolean(out var half) && half
+            && Find(arguments, "fpq_module") is { Value: ScalarValue { IsNull: false } fpq } && fpq.Text != "16")
+            context.Report(ScheduleDiagnosticDescriptors.ConflictingArguments, fp16Entry.Key.Span, owner, "fp16", "fpq_module",
+                "fp16: true means fpq_module: 16");
+    }
+
+    private static void CheckLowHigh(ValidationContext context, string what, SequenceValue range)
+    {
+        if (range.Items.Count != 2)
+        {
+            context.Report(ScheduleDiagnosticDescriptors.WrongListLength, range.Span, what + " ([low, high])", 2, range.Items.Count);
+            return;
+        }
+        if (range.Items[0] is ScalarValue low && low.TryGetDouble(out var lo) && range.Items[1] is ScalarValue high && high.TryGetDouble(out var hi) && hi < lo)
+            context.Report(ScheduleDiagnosticDescriptors.ListNotIncreasing, high.Span, what, high.Text, low.Text);
+    }
+
+    private static void CheckMilestonesAndGammas(ValidationContext context, string owner, EquatableArray<MappingEntry> arguments)
+    {
+        if (Find(arguments, "milestones") is not { Value: SequenceValue milestones })
+            return;
+        for (int i = 1; i < milestones.Items.Count; i++)
+        {
+            if (milestones.Items[i - 1] is ScalarValue previous && previous.TryGetInt32(out var a)
+                && milestones.Items[i] is ScalarValue current && current.TryGetInt32(out var b) && b <= a)
+            {
+                context.Report(ScheduleDiagnosticDescriptors.ListNotIncreasing, current.Span, $"'milestones' of {owner}", current.Text, previous.Text);
+                break;
+            }
+        }
+        if (Find(arguments, "gammas") is { Value: SequenceValue gammas } && gammas.Items.Count != milestones.Items.Count)
+            context.Report(ScheduleDiagnosticDescriptors.WrongListLength, gammas.Span, $"'gammas' of {owner} (one per milestone)",
+                milestones.Items.Count, gammas.Items.Count);
+    }
+
+    private static void CheckChoice(ValidationContext context, string owner, ComponentDefinition component, ParameterChoice choice)
+    {
+        var given = component.Arguments.Where(a => choice.Names.Contains(a.Key.Text)).ToList();
+        if (given.Count > 1)
+            context.Report(ScheduleDiagnosticDescriptors.ConflictingArguments, given[1].Key.Span, owner, given[0].Key.Text, given[1].Key.Text, choice.Reason);
+        else if (given.Count == 0 && choice.Required)
+            context.Report(ScheduleDiagnosticDescriptors.DependentArgumentMissing, component.Name.Span, owner,
+                "give one of " + ValidationContext.Quoted(choice.Names) + " (" + choice.Reason + ")");
+    }
+
+    private static bool HasBlockShape(EquatableArray<MappingEntry> arguments) =>
+        Find(arguments, "kwargs") is { Value: MappingValue kwargs } && kwargs.Find("block_shape") is not null;
+
+    internal static MappingEntry? Find(IEnumerable<MappingEntry> arguments, string name) => arguments.FirstOrDefault(a => a.Key.Text == name);
+
+    private static bool Given(IEnumerable<MappingEntry> arguments, string name) =>
+        Find(arguments, name) is { } entry && entry.Value is not ScalarValue { IsNull: true };
+
+    private static (ScalarValue Scalar, double Value)? Number(IEnumerable<MappingEntry> arguments, string name) =>
+        Find(arguments, name) is { Value: ScalarValue scalar } && scalar.TryGetDouble(out var value) ? (scalar, value) : null;
+}

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
+using Distiller.Typed.Catalogue;
 using Distiller.Typed.Generators.Diagnostics;
 using Distiller.Typed.Generators.Model;
 using Distiller.Typed.Schedules;
@@ -50,7 +51,7 @@ internal sealed class NameChecker
             var groupType = component.Argument("group_type")?.Value as ScalarValue;
             foreach (var argument in component.Arguments)
             {
-                CheckArgument(argument, groupType);
+                CheckArgument(argument, NameArguments.Of(component, argument.Key.Text)?.NameKind ?? NameKind.None, groupType);
             }
         }
 
@@ -60,17 +61,18 @@ internal sealed class NameChecker
             {
                 foreach (var argument in args.Entries)
                 {
-                    CheckArgument(argument, groupType: null);
+                    CheckArgument(argument, NameArguments.OfPolicy(policy.Section, argument.Key.Text)?.NameKind ?? NameKind.None, groupType: null);
                 }
             }
         }
     }
 
-    private void CheckArgument(MappingEntry argument, ScalarValue? groupType)
+    /// <summary>Checks the names in one argument whose catalogue entry says it names model things.</summary>
+    internal void CheckArgument(MappingEntry argument, NameKind kind, ScalarValue? groupType)
     {
-        switch (NameArguments.KindOf(argument.Key.Text), argument.Value)
+        switch (kind, argument.Value)
         {
-            case (NameKind.ParameterList, SequenceValue list):
+            case (NameKind.ParameterNames, SequenceValue list):
                 foreach (var item in list.Items.OfType<ScalarValue>())
                 {
                     var name = CheckParameter(item);
@@ -81,10 +83,10 @@ internal sealed class NameChecker
                 }
 
                 break;
-            case (NameKind.ParameterList, ScalarValue single):
+            case (NameKind.ParameterNames, ScalarValue single):
                 CheckParameter(single);
                 break;
-            case (NameKind.ParameterMap, MappingValue map):
+            case (NameKind.ParameterNameMap, MappingValue map):
                 foreach (var entry in map.Entries)
                 {
                     if (entry.Key.Text == "*")
@@ -101,14 +103,14 @@ internal sealed class NameChecker
                 }
 
                 break;
-            case (NameKind.ModuleList, SequenceValue modules):
+            case (NameKind.ModuleNames, SequenceValue modules):
                 foreach (var item in modules.Items.OfType<ScalarValue>())
                 {
                     CheckModule(item);
                 }
 
                 break;
-            case (NameKind.ModulePatternMap, MappingValue overrides):
+            case (NameKind.ModuleOverrides, MappingValue overrides):
                 CheckOverrides(overrides);
                 break;
         }

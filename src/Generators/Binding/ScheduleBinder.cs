@@ -110,7 +110,11 @@ internal static class ScheduleBinder
                 var property = Identifiers.Unique(Identifiers.Pascal(component.InstanceName), usedProperties);
                 var optionNames = new HashSet<string>(StringComparer.Ordinal) { property + "Options" };
                 var options = component.Arguments
-                    .Select(a => new OptionModel(a.Key.Text, Identifiers.Unique(Identifiers.Pascal(a.Key.Text), optionNames), Normalise(a.Value, normalised), a.Key.Span))
+                    .Select(a =>
+                    {
+                        var descriptor = NameArguments.Of(component, a.Key.Text);
+                        return new OptionModel(a.Key.Text, Identifiers.Unique(Identifiers.Pascal(a.Key.Text), optionNames), Normalise(a.Value, normalised), a.Key.Span, descriptor?.Type, descriptor?.Nullable ?? false);
+                    })
                     .ToImmutableEquatableArray();
                 instances.Add(new InstanceModel(component.Section, component.InstanceName, component.ClassName ?? string.Empty, property, component.Name.Span, options));
             }

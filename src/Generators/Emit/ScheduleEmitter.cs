@@ -102,7 +102,7 @@ internal static class ScheduleEmitter
             writer.WriteLine($"public const string ClassName = {Identifiers.Literal(instance.ClassName)};");
             foreach (var option in instance.Options)
             {
-                var (type, initializer, _) = ValueEmitter.Describe(option.Value, option.PropertyName);
+                var (type, initializer, _) = ValueEmitter.Describe(option, option.PropertyName);
                 writer.WriteLineNoTabs(string.Empty);
                 writer.WriteLine($"/// <summary><c>{Escape(option.Key)}</c></summary>");
                 writer.WriteLine($"public {type} {option.PropertyName} {{ get; set; }} = {initializer};");
@@ -139,7 +139,7 @@ internal static class ScheduleEmitter
             var lines = new List<string> { $"new {ArgumentMap}(FileName)" };
             foreach (var option in instance.Options)
             {
-                var (_, _, toArgument) = ValueEmitter.Describe(option.Value, $"options.{instance.PropertyName}.{option.PropertyName}");
+                var (_, _, toArgument) = ValueEmitter.Describe(option, $"options.{instance.PropertyName}.{option.PropertyName}");
                 lines.Add($"    .Add({Identifiers.Literal(option.Key)}, {toArgument}, {ValueEmitter.Span(option.KeySpan)})");
             }
 

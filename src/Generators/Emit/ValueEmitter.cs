@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Linq;
+using Distiller.Typed.Catalogue;
 using Distiller.Typed.Generators.Helpers;
 using Distiller.Typed.Schedules;
 
@@ -17,7 +18,35 @@ internal static class ValueEmitter
     private const string Dictionary = "global::System.Collections.Generic.Dictionary";
     private const string ArgumentMap = "global::Distiller.Typed.Scheduling.ArgumentMap";
 
-    /// <summary>(property type, initializer, expression turning <paramref name="access"/> into an ArgumentMap value).</summary>
+    /// <summary>
+    /// (property type, initializer, expression turning <paramref name="access"/> into an ArgumentMap value), typed
+    /// as the catalogue declares the argument (so <c>initial_sparsity: 0</c> is still a <c>double</c>, and
+    /// <c>bits_weights: null</c> an <c>int?</c>), or as the YAML value reads when the catalogue does not say.
+    /// </summary>
+    public static (string Type, string Initializer, string ToArgument) Describe(OptionModel option, string access)
+    {
+        var value = option.Value;
+        switch (option.Type, value)
+        {
+            case (ParameterType.Float, ScalarValue s) when s.TryGetDouble(out var d):
+                return (option.Nullable ? "double?" : "double", Double(d), access);
+            case (ParameterType.Float, ScalarValue { IsNull: true }):
+                return ("double?", "null", access);
+            case (ParameterType.Int, ScalarValue s) when s.TryGetInt32(out var i):
+                return (option.Nullable ? "int?" : "int", i.ToString(CultureInfo.InvariantCulture), access);
+            case (ParameterType.Int, ScalarValue { IsNull: true }):
+                return ("int?", "null", access);
+            case (ParameterType.FloatList or ParameterType.FloatOrFloatList, SequenceValue list) when list.Items.All(x => x is ScalarValue s && s.TryGetDouble(out _)):
+                return ($"{List}<double>", $"new {List}<double> {{ {Identifiers.Join(list.Items.Cast<ScalarValue>().Select(x => Convert(x, "double")))} }}", $"ToList({access})");
+            case (ParameterType.FloatMap, MappingValue map) when map.Entries.All(e => e.Value is ScalarValue s && s.TryGetDouble(out _)):
+                var entries = map.Entries.Select(e => $"[{Identifiers.Literal(e.Key.Text)}] = {Convert((ScalarValue)e.Value, "double")}");
+                return ($"{Dictionary}<string, double>", $"new {Dictionary}<string, double> {{ {Identifiers.Join(entries)} }}", $"ToMap({access})");
+        }
+
+        return Describe(value, access);
+    }
+
+    /// <summary>The same, typed from the YAML value alone.</summary>
     public static (string Type, string Initializer, string ToArgument) Describe(ScheduleValue value, string access)
     {
         switch (value)

@@ -32,6 +32,17 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public void An_unclosed_flow_list_before_more_keys_is_a_yaml_error_not_a_generator_failure()
+    {
+        const string text = "version: 1\npruners:\n  p:\n    class: AutomatedGradualPruner\n    weights: [classifier.1.weight\npolicies:\n  - pruner:\n      instance_name: p\n";
+        var run = GeneratorRun.Of(new ScheduleText("/p/schedules/alexnet.unclosed.yaml", text));
+
+        Assert.Null(run.Result.Results.Single().Exception);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "DTS199");
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "DTS001");
+    }
+
+    [Fact]
     public void Unusual_model_code_is_analysed_without_crashing()
     {
         const string odd = """

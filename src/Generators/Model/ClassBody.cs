@@ -90,9 +90,16 @@ internal sealed class ClassBody
     /// <summary>Every value stored in <paramref name="field"/>: its initializer and each <c>field = …</c>.</summary>
     public IEnumerable<(ExpressionSyntax Value, SemanticModel Model)> Assignments(IFieldSymbol field)
     {
-        foreach (var reference in field.DeclaringSyntaxReferences)
+        var property = field.AssociatedSymbol as IPropertySymbol;
+        foreach (var reference in (property ?? (ISymbol)field).DeclaringSyntaxReferences)
         {
-            if (reference.GetSyntax(_cancellationToken) is VariableDeclaratorSyntax { Initializer: { } initializer })
+            var initializer = reference.GetSyntax(_cancellationToken) switch
+            {
+                VariableDeclaratorSyntax declarator => declarator.Initializer,
+                PropertyDeclarationSyntax declaration => declaration.Initializer,
+                _ => null,
+            };
+            if (initializer is not null)
             {
                 var model = _declarations.First(d => d.Declaration.SyntaxTree == initializer.SyntaxTree).Model;
                 yield return (initializer.Value, model);
@@ -103,7 +110,7 @@ internal sealed class ClassBody
         {
             if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
                 && assignment.Left is not ElementAccessExpressionSyntax
-                && SymbolEqualityComparer.Default.Equals(left, field))
+                && (SymbolEqualityComparer.Default.Equals(left, field) || (property is not null && SymbolEqualityComparer.Default.Equals(left, property))))
             {
                 yield return (assignment.Right, model);
             }

@@ -100,7 +100,9 @@ internal sealed class ModelShapeParser
 
         foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
         {
-            if (field.IsStatic || field.IsConst || field.IsImplicitlyDeclared)
+            // An auto-property's backing field is registered too, under its compiler name
+            // (TorchSharp's named_parameters() gives "<Fc>k__BackingField.weight" for `Linear Fc { get; }`).
+            if (field.IsStatic || field.IsConst || (field.IsImplicitlyDeclared && field.AssociatedSymbol is not IPropertySymbol))
             {
                 continue;
             }

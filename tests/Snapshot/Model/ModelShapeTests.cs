@@ -105,6 +105,30 @@ public sealed class ModelShapeTests
         Assert.Empty(shape.Parameters);
     }
 
+    [Fact]
+    public void Auto_property_modules_get_the_backing_field_name_TorchSharp_registers()
+    {
+        // Observed from TorchSharp 0.107.0: `public Linear Fc { get; } = Linear(2, 2)` with RegisterComponents()
+        // gives named_parameters() "<Fc>k__BackingField.weight" and "<Fc>k__BackingField.bias".
+        const string source = """
+            using TorchSharp.Modules;
+            using static TorchSharp.torch;
+            using static TorchSharp.torch.nn;
+            [Distiller.Typed.CompressibleModel]
+            public sealed class Net : Module<Tensor, Tensor>
+            {
+                public Linear Fc { get; } = Linear(2, 2);
+                public Linear Head { get; }
+                public Net() : base("Net") { Head = Linear(2, 1, hasBias: false); RegisterComponents(); }
+                public override Tensor forward(Tensor x) => Head.call(Fc.call(x));
+            }
+            """;
+        var shape = Parse(source, "Net");
+        Assert.Equal(
+            new[] { "<Fc>k__BackingField.weight", "<Fc>k__BackingField.bias", "<Head>k__BackingField.weight" },
+            shape.Parameters.Select(p => p.Name));
+    }
+
     internal static ModelShape Parse(string source, string className)
     {
         var compilation = TestCompilation.Create(source);

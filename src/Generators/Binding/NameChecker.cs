@@ -212,6 +212,7 @@ internal sealed class NameChecker
                 if (normalised != pattern.Replace("\\.", ".") && _modules.Match(normalised) == NameMatch.Found)
                 {
                     Report(GeneratorDiagnostics.DataParallelPrefix, entry.Key.Span, pattern, normalised);
+                    Normalised[entry.Key.Span.Start] = Regex.Escape(normalised);
                     continue;
                 }
 

@@ -51,6 +51,24 @@ public sealed class EmissionTests
     }
 
     [Fact]
+    public void DataParallel_override_keys_arrive_normalised()
+    {
+        const string user = """
+            public static class User
+            {
+                public static Distiller.Typed.Scheduling.ScheduleSpec Make() => Samples.Cifar.ResNet20OverrideDataparallelSchedule.CreateSpec();
+            }
+            """;
+        var text = File.ReadAllText(Path.Combine(TestPaths.ProjectDirectory, "BrokenSchedules", "resnet20.override_dataparallel.yaml"));
+        var run = GeneratorRun.Of(TestModels.Sources.Append(user), new ScheduleText("/p/schedules/resnet20.override_dataparallel.yaml", text));
+        Assert.Empty(run.CompilerProblems);
+
+        var spec = (ScheduleSpec)Load(run.Output).GetType("User")!.GetMethod("Make")!.Invoke(null, null)!;
+        Assert.True(spec.Components.Single().Arguments.TryGetValue("overrides", out var overrides));
+        Assert.Equal(["conv1", "fc"], Assert.IsType<ArgumentMap>(overrides).Keys);
+    }
+
+    [Fact]
     public void Model_names_are_constants_and_run_time_indices_are_parameters()
     {
         const string user = """

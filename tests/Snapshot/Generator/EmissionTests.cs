@@ -96,13 +96,13 @@ public sealed class EmissionTests
     [InlineData("preactresnet20.schedule_dorefa.yaml", "PreActResNet20DorefaSchedule", true)]
     public void Build_takes_an_optimizer_exactly_when_the_schedule_has_an_lr_scheduler_or_qat(string file, string className, bool needsOptimizer)
     {
-        // A stand-in factory with the signature the generator looks for (module, spec, optimizer) -> CompressionScheduler.
+        // A stand-in with the runtime ScheduleBuilder's shape: (module, optimizer?, spec, optional extras) -> CompressionScheduler.
         const string scheduler = """
             namespace Distiller.Typed.Scheduling
             {
-                public static class StandInScheduleFactory
+                public static class StandInScheduleBuilder
                 {
-                    public static CompressionScheduler FromSpec(TorchSharp.torch.nn.Module model, ScheduleSpec spec, TorchSharp.torch.optim.Optimizer? optimizer = null) =>
+                    public static CompressionScheduler Build(TorchSharp.torch.nn.Module model, TorchSharp.torch.optim.Optimizer? optimizer, ScheduleSpec spec, int? resumedEpoch = null, long[]? inputShape = null) =>
                         new CompressionScheduler(model, optimizer);
                 }
             }
@@ -115,6 +115,7 @@ public sealed class EmissionTests
         var parameters = build.GetParameters().Select(p => p.ParameterType.Name).ToArray();
         Assert.Equal(needsOptimizer, parameters.Contains("Optimizer"));
         Assert.Equal("Options", parameters[^1]);
+        Assert.Contains("Build(model, " + (needsOptimizer ? "optimizer" : "null") + ", CreateSpec(options))", run.ScheduleSource(className));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class ConsumerBuildTests : IDisposable
     {
         var consumer = Path.Combine(ProjectDirectory(), "Consumer");
         Directory.CreateDirectory(Path.Combine(_directory, "schedules"));
-        File.Copy(Path.Combine(consumer, "AlexNet.cs"), Path.Combine(_directory, "AlexNet.cs"));
+        File.Copy(Path.Combine(consumer, "ResNet20.cs"), Path.Combine(_directory, "ResNet20.cs"));
         File.Copy(Path.Combine(consumer, "Program.cs"), Path.Combine(_directory, "Program.cs"));
         File.WriteAllText(
             Path.Combine(_directory, "Consumer.csproj"),
@@ -25,18 +25,18 @@ public sealed class ConsumerBuildTests : IDisposable
     [Fact]
     public void A_misspelled_layer_fails_the_build_at_the_yaml_position_and_the_fixed_schedule_builds_and_runs()
     {
-        var schedule = File.ReadAllText(Path.Combine(RepositoryRoot(), "schedules", "alexnet.schedule_agp.yaml"));
-        var schedulePath = Path.Combine(_directory, "schedules", "alexnet.schedule_agp.yaml");
+        var schedule = File.ReadAllText(Path.Combine(ProjectDirectory(), "Consumer", "resnet20.schedule_agp.yaml"));
+        var schedulePath = Path.Combine(_directory, "schedules", "resnet20.schedule_agp.yaml");
 
-        // Line 13 is "      'classifier.4.weight': 0.875"; the key starts at column 7.
-        var broken = schedule.Replace("'classifier.4.weight'", "'classifier.4.wieght'");
-        Assert.Equal("      'classifier.4.wieght': 0.875", broken.Split('\n')[12]);
+        // Line 10 is "      - layer2.1.conv2.weight"; the name starts at column 9.
+        var broken = schedule.Replace("layer2.1.conv2.weight", "layer2.1.conv2.wieght");
+        Assert.Equal("      - layer2.1.conv2.wieght", broken.Split('\n')[9]);
         File.WriteAllText(schedulePath, broken);
 
         var (failed, output) = Dotnet("build");
         Assert.NotEqual(0, failed);
         Assert.Contains(
-            "schedules/alexnet.schedule_agp.yaml(13,7): error DTS101: 'classifier.4.wieght' is not a parameter of AlexNet; did you mean 'classifier.4.weight'",
+            "schedules/resnet20.schedule_agp.yaml(10,9): error DTS101: 'layer2.1.conv2.wieght' is not a parameter of ResNet20; did you mean 'layer2.1.conv2.weight'",
             output);
 
         File.WriteAllText(schedulePath, schedule);
@@ -47,11 +47,22 @@ public sealed class ConsumerBuildTests : IDisposable
         var (ran, runOutput) = Dotnet("run --no-build");
         Assert.True(ran == 0, runOutput);
         var lines = runOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Contains("policy Pruners my_pruner 0 38 2", lines);
-        Assert.Contains("policy LrSchedulers pruning_lr 24 200 1", lines);
-        Assert.Contains("component LrSchedulers pruning_lr ExponentialLR {gamma: 0.95}", lines);
-        Assert.Contains(lines, l => l.StartsWith("component Pruners my_pruner SensitivityPruner {sensitivities: {features.0.weight: 0.25,", StringComparison.Ordinal));
-        Assert.Contains("parameter classifier.4.weight", lines);
+        Assert.Contains("policy Pruners conv_pruner 0 30 2", lines);
+        Assert.Contains("policy LrSchedulers decay 0 100 1", lines);
+        Assert.Contains("component LrSchedulers decay ExponentialLR {gamma: 0.9}", lines);
+
+        // The edited option and the DataParallel name normalised at compile time.
+        Assert.Contains(
+            "component Pruners conv_pruner AutomatedGradualPruner {initial_sparsity: 0.05, final_sparsity: 0.6, weights: ['layer1.0.conv1.weight', 'layer2.1.conv2.weight', 'layer3.2.conv1.weight']}",
+            lines);
+        Assert.Contains("parameter layer2.1.conv2.weight", lines);
+
+        // Once the runtime offers its scheduler factory, the generated Build runs on the model.
+        if (!lines.Contains("no Build"))
+        {
+            Assert.Contains(lines, l => l.StartsWith("scheduled PruningPolicy", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.StartsWith("scheduled LRPolicy", StringComparison.Ordinal));
+        }
     }
 
     public void Dispose()

@@ -1,7 +1,10 @@
-// Prints what the generated AlexNetAgpSchedule builds, one policy a line, for the end-to-end test to check.
-var options = new Samples.Vision.AlexNetAgpSchedule.Options();
-options.PruningLr.Gamma = 0.95;
-var spec = Samples.Vision.AlexNetAgpSchedule.CreateSpec(options);
+// Runs what the generated ResNet20AgpSchedule builds and prints it, one fact a line, for the end-to-end test.
+using Samples.Cifar;
+using static TorchSharp.torch;
+
+var options = new ResNet20AgpSchedule.Options();
+options.ConvPruner.FinalSparsity = 0.6;
+var spec = ResNet20AgpSchedule.CreateSpec(options);
 foreach (var component in spec.Components)
 {
     Console.WriteLine($"component {component.Section} {component.InstanceName} {component.ClassName} {component.Arguments}");
@@ -12,4 +15,20 @@ foreach (var policy in spec.Policies)
     Console.WriteLine($"policy {policy.Section} {policy.InstanceName} {policy.StartingEpoch} {policy.EndingEpoch} {policy.Frequency}");
 }
 
-Console.WriteLine("parameter " + Samples.Vision.AlexNetNames.Parameters.Classifier4Weight);
+Console.WriteLine("parameter " + ResNet20Names.Parameters.Layer2Conv2Weight(1));
+
+// Build is emitted when the runtime offers a scheduler factory; call it by reflection so this program compiles either way.
+var build = typeof(ResNet20AgpSchedule).GetMethod("Build");
+if (build is null)
+{
+    Console.WriteLine("no Build");
+    return;
+}
+
+using var model = new ResNet20();
+var optimizer = optim.SGD(model.parameters(), 0.1);
+using var scheduler = (Distiller.Typed.Scheduling.CompressionScheduler)build.Invoke(null, [model, optimizer, options])!;
+foreach (var scheduled in scheduler.Policies)
+{
+    Console.WriteLine($"scheduled {scheduled.Policy.GetType().Name} {scheduled.Schedule}");
+}

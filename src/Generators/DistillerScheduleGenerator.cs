@@ -81,22 +81,27 @@ public sealed class DistillerScheduleGenerator : IIncrementalGenerator
         });
 
         var modelNameSources = models
-            .Select(static (result, _) => result.Shape is { } shape ? ModelNamesEmitter.Emit(shape) : null)
+            .Select(static (result, _) => EmitNamesSafely(result))
             .WithTrackingName(StepNames.ModelNameSources);
 
-        context.RegisterSourceOutput(models.Combine(runtime), static (output, pair) =>
+        context.RegisterSourceOutput(models, static (output, result) =>
         {
-            if (pair.Left.Failure is { } failure)
+            if (result.Failure is { } failure)
             {
-                output.ReportDiagnostic(Diagnostic.Create(GeneratorDiagnostics.InternalError, Location.None, pair.Left.ClassName, "model analysis", failure));
+                output.ReportDiagnostic(Diagnostic.Create(GeneratorDiagnostics.InternalError, Location.None, result.ClassName, "model analysis", failure));
             }
         });
 
-        context.RegisterSourceOutput(modelNameSources, static (output, source) =>
+        context.RegisterSourceOutput(modelNameSources, static (output, item) =>
         {
-            if (source is not null)
+            if (item.Source is { } source)
             {
                 output.AddSource(source.HintName, source.Text);
+            }
+
+            if (item.Failure is { } failure)
+            {
+                output.ReportDiagnostic(Diagnostic.Create(GeneratorDiagnostics.InternalError, Location.None, item.ClassName, "name emission", failure));
             }
         });
     }
@@ -111,6 +116,23 @@ public sealed class DistillerScheduleGenerator : IIncrementalGenerator
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return new ModelResult(null, e.GetType().Name + ": " + e.Message, type.Name);
+        }
+    }
+
+    private static (GeneratedSource? Source, string? Failure, string ClassName) EmitNamesSafely(ModelResult result)
+    {
+        if (result.Shape is not { } shape)
+        {
+            return (null, null, result.ClassName);
+        }
+
+        try
+        {
+            return (ModelNamesEmitter.Emit(shape), null, result.ClassName);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return (null, e.GetType().Name + ": " + e.Message, result.ClassName);
         }
     }
 

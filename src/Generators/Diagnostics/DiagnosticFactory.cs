@@ -28,7 +28,19 @@ internal static class DiagnosticFactory
 
     public static Diagnostic ToDiagnostic(DiagnosticInfo info)
     {
-        var descriptor = Descriptors.GetOrAdd(info.Id, FromSdkTable);
+        if (!Descriptors.TryGetValue(info.Id, out var descriptor))
+        {
+            try
+            {
+                descriptor = Descriptors.GetOrAdd(info.Id, FromSdkTable);
+            }
+            catch (System.ArgumentException e)
+            {
+                // An id neither table knows: report it rather than fail the generator.
+                return Diagnostic.Create(GeneratorDiagnostics.InternalError, Location.None, info.Path, e.GetType().Name, e.Message);
+            }
+        }
+
         var span = info.Span;
         var location = Location.Create(
             info.Path,

@@ -47,6 +47,7 @@ public sealed class ConsumerBuildTests : IDisposable
         var (ran, runOutput) = Dotnet("run --no-build");
         Assert.True(ran == 0, runOutput);
         var lines = runOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains("path schedules/resnet20.schedule_agp.yaml", lines);
         Assert.Contains("policy Pruners conv_pruner 0 30 2", lines);
         Assert.Contains("policy LrSchedulers decay 0 100 1", lines);
         Assert.Contains("component LrSchedulers decay ExponentialLR {gamma: 0.9}", lines);

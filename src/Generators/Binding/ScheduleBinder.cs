@@ -136,6 +136,7 @@ internal static class ScheduleBinder
         return new ScheduleEmitModel(
             hint,
             file.FileName,
+            file.DisplayPath,
             model.Namespace,
             className,
             model.IsPublic,

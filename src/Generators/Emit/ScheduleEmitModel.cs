@@ -15,6 +15,7 @@ internal sealed record RuntimeFeatures(bool HasScheduleSpec, string? FactoryCall
 internal sealed record ScheduleEmitModel(
     string HintName,
     string FileName,
+    string SchedulePath,
     string Namespace,
     string ClassName,
     bool IsPublic,

@@ -35,15 +35,15 @@ internal static class ScheduleEmitter
         }
 
         writer.WriteLine("/// <summary>");
-        writer.WriteLine($"/// The schedule <c>{Escape(model.FileName)}</c>, checked at compile time against <see cref=\"{model.ModelType}\"/>.");
+        writer.WriteLine($"/// The schedule <c>{Escape(model.SchedulePath)}</c>, checked at compile time against <see cref=\"{model.ModelType}\"/>.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"Distiller.Typed.Generators\", \"1.0.0\")]");
         writer.WriteLine($"{(model.IsPublic ? "public" : "internal")} static partial class {model.ClassName}");
         writer.WriteLine("{");
         writer.Indent++;
 
-        writer.WriteLine("/// <summary>The schedule file this class was generated from.</summary>");
-        writer.WriteLine($"public const string FileName = {Identifiers.Literal(model.FileName)};");
+        writer.WriteLine("/// <summary>The schedule file this class was generated from, relative to the project; run-time errors point into it.</summary>");
+        writer.WriteLine($"public const string SchedulePath = {Identifiers.Literal(model.SchedulePath)};");
         writer.WriteLineNoTabs(string.Empty);
         WriteOptions(writer, model);
 
@@ -121,14 +121,14 @@ internal static class ScheduleEmitter
         writer.Indent++;
         if (model.HasErrors)
         {
-            writer.WriteLine($"throw new global::System.InvalidOperationException({Identifiers.Literal($"The schedule '{model.FileName}' has errors (see the build's DTS diagnostics); it cannot be built.")});");
+            writer.WriteLine($"throw new global::System.InvalidOperationException({Identifiers.Literal($"The schedule '{model.SchedulePath}' has errors (see the build's DTS diagnostics); it cannot be built.")});");
             writer.Indent--;
             writer.WriteLine("}");
             return;
         }
 
         writer.WriteLine("options ??= new Options();");
-        writer.WriteLine($"var spec = new {Spec}(FileName);");
+        writer.WriteLine($"var spec = new {Spec}(SchedulePath);");
         foreach (var instance in model.Instances)
         {
             writer.WriteLine($"spec.Add(new {ComponentSpec}(");
@@ -136,7 +136,7 @@ internal static class ScheduleEmitter
             writer.WriteLine($"{Section}.{instance.Section},");
             writer.WriteLine($"{Identifiers.Literal(instance.InstanceName)},");
             writer.WriteLine($"{instance.PropertyName}Options.ClassName,");
-            var lines = new List<string> { $"new {ArgumentMap}(FileName)" };
+            var lines = new List<string> { $"new {ArgumentMap}(SchedulePath)" };
             foreach (var option in instance.Options)
             {
                 var (_, _, toArgument) = ValueEmitter.Describe(option, $"options.{instance.PropertyName}.{option.PropertyName}");
@@ -155,7 +155,7 @@ internal static class ScheduleEmitter
 
         foreach (var policy in model.Policies)
         {
-            var args = $"new {ArgumentMap}(FileName)" + string.Concat(policy.Args.Select(a => $".Add({Identifiers.Literal(a.Key)}, {ValueEmitter.Untyped(a.Value)}, {ValueEmitter.Span(a.KeySpan)})"));
+            var args = $"new {ArgumentMap}(SchedulePath)" + string.Concat(policy.Args.Select(a => $".Add({Identifiers.Literal(a.Key)}, {ValueEmitter.Untyped(a.Value)}, {ValueEmitter.Span(a.KeySpan)})"));
             var epochs = policy.Epochs is null ? "null" : $"new int[] {{ {Identifiers.Join(policy.Epochs.Select(e => e.ToString(System.Globalization.CultureInfo.InvariantCulture)))} }}";
             writer.WriteLine($"spec.Add(new {PolicySpec}(");
             writer.Indent++;
@@ -215,7 +215,7 @@ internal static class ScheduleEmitter
         writer.WriteLine($"private static {ArgumentMap} ToMap<T>(global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, T>> values)");
         writer.WriteLine("{");
         writer.Indent++;
-        writer.WriteLine($"var map = new {ArgumentMap}(FileName);");
+        writer.WriteLine($"var map = new {ArgumentMap}(SchedulePath);");
         writer.WriteLine("foreach (var entry in values)");
         writer.WriteLine("{");
         writer.Indent++;

@@ -14,6 +14,7 @@ namespace Distiller.Typed.Generators.Schedules;
 internal static class ScheduleFileParser
 {
     private const string ModelMetadataKey = "build_metadata.AdditionalFiles.Model";
+    private const string ProjectDirKey = "build_property.ProjectDir";
 
     public static bool IsSchedule(AdditionalText text) =>
         text.Path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
@@ -23,7 +24,25 @@ internal static class ScheduleFileParser
     {
         var content = text.GetText(cancellationToken)?.ToString() ?? string.Empty;
         options.GetOptions(text).TryGetValue(ModelMetadataKey, out var model);
-        return new ScheduleInput(text.Path, content, string.IsNullOrWhiteSpace(model) ? null : model!.Trim());
+        options.GlobalOptions.TryGetValue(ProjectDirKey, out var projectDir);
+        return new ScheduleInput(text.Path, content, string.IsNullOrWhiteSpace(model) ? null : model!.Trim(), DisplayPath(text.Path, projectDir));
+    }
+
+    /// <summary><paramref name="path"/> relative to the project folder with '/' separators, else its file name.</summary>
+    internal static string DisplayPath(string path, string? projectDir)
+    {
+        var normalised = path.Replace('\\', '/');
+        if (!string.IsNullOrEmpty(projectDir))
+        {
+            var prefix = projectDir!.Replace('\\', '/');
+            prefix = prefix.EndsWith("/", StringComparison.Ordinal) ? prefix : prefix + "/";
+            if (normalised.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return normalised.Substring(prefix.Length);
+            }
+        }
+
+        return System.IO.Path.GetFileName(path);
     }
 
     public static ScheduleFile Parse(ScheduleInput input, CancellationToken cancellationToken)
@@ -34,6 +53,7 @@ internal static class ScheduleFileParser
             var result = Schedule.Parse(input.Text, input.Path);
             return new ScheduleFile(
                 input.Path,
+                input.DisplayPath,
                 input.ModelMetadata,
                 result.Document,
                 result.Diagnostics.Select(DiagnosticFactory.FromSdk).ToImmutableEquatableArray(),
@@ -43,6 +63,7 @@ internal static class ScheduleFileParser
         {
             return new ScheduleFile(
                 input.Path,
+                input.DisplayPath,
                 input.ModelMetadata,
                 ScheduleDocument.Empty(input.Path),
                 ImmutableEquatableArray.Create(DiagnosticInfo.Create(GeneratorDiagnostics.InternalError, input.Path, SourceSpan.FileStart, input.Path, e.GetType().Name, e.Message)),

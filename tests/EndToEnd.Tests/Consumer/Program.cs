@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 var options = new ResNet20AgpSchedule.Options();
 options.ConvPruner.FinalSparsity = 0.6;
 var spec = ResNet20AgpSchedule.CreateSpec(options);
+Console.WriteLine("path " + spec.Path);
 foreach (var component in spec.Components)
 {
     Console.WriteLine($"component {component.Section} {component.InstanceName} {component.ClassName} {component.Arguments}");

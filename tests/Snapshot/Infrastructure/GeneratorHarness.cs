@@ -87,13 +87,16 @@ internal sealed class InMemoryAdditionalText(string path, string text) : Additio
 /// <c>CompilerVisibleItemMetadata</c>.</summary>
 internal sealed class TestOptionsProvider(IReadOnlyDictionary<string, string> models) : AnalyzerConfigOptionsProvider
 {
-    public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(ImmutableDictionary<string, string>.Empty);
+    /// <summary>The project folder the reference-schedule tests place their files in, as MSBuild passes it.</summary>
+    public const string ProjectDir = "/project/";
+
+    public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(ImmutableDictionary<string, string>.Empty.Add("build_property.ProjectDir", ProjectDir));
 
     public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => GlobalOptions;
 
     public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
         models.TryGetValue(textFile.Path, out var model)
-            ? new Options(ImmutableDictionary<string, string>.Empty.Add("build_metadata.AdditionalFiles.Model", model))
+            ? new Options(ImmutableDictionary<string, string>.Empty.Add("build_property.ProjectDir", ProjectDir).Add("build_metadata.AdditionalFiles.Model", model))
             : GlobalOptions;
 
     private sealed class Options(ImmutableDictionary<string, string> values) : AnalyzerConfigOptions

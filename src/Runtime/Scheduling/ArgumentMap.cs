@@ -14,6 +14,7 @@ public sealed class ArgumentMap : IReadOnlyList<KeyValuePair<string, object?>>
 {
     private readonly List<KeyValuePair<string, object?>> _entries = new();
     private readonly Dictionary<string, SourceSpan> _spans = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<SourceSpan>> _itemSpans = new(StringComparer.Ordinal);
 
     public ArgumentMap(string? path = null) => Path = path;
 
@@ -55,6 +56,19 @@ public sealed class ArgumentMap : IReadOnlyList<KeyValuePair<string, object?>>
     /// <summary>Where <paramref name="key"/> was written, when the map was read from a file.</summary>
     public SourceSpan? SpanOf(string key) => _spans.TryGetValue(key, out var span) ? span : null;
 
+    /// <summary>Where item <paramref name="index"/> of the list under <paramref name="key"/> was written, else where the key was.</summary>
+    public SourceSpan? SpanOf(string key, int index) =>
+        _itemSpans.TryGetValue(key, out var items) && index >= 0 && index < items.Count ? items[index] : SpanOf(key);
+
+    /// <summary>Records where each item of the list under <paramref name="key"/> was written.</summary>
+    public ArgumentMap WithItemSpans(string key, IReadOnlyList<SourceSpan> spans)
+    {
+        if (!ContainsKey(key))
+            throw new ArgumentException($"There is no argument '{key}'.", nameof(key));
+        _itemSpans[key] = spans;
+        return this;
+    }
+
     /// <summary>"file(line,col): " for <paramref name="key"/>, or an empty string when its position is unknown.</summary>
     public string LocationOf(string key) =>
         Path is not null && SpanOf(key) is { } s ? $"{Path}({s.Line},{s.Column}): " : "";
@@ -81,7 +95,11 @@ public sealed class ArgumentMap : IReadOnlyList<KeyValuePair<string, object?>>
     {
         var map = new ArgumentMap(path);
         foreach (var entry in entries)
+        {
             map.Add(entry.Key.Text, FromYaml(entry.Value, path), entry.Key.Span);
+            if (entry.Value is SequenceValue list)
+                map.WithItemSpans(entry.Key.Text, list.Items.Select(item => item.Span).ToList());
+        }
         return map;
     }
 

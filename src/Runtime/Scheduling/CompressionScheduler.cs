@@ -24,6 +24,7 @@ public sealed class CompressionScheduler : IDisposable
     private readonly List<ScheduledPolicy> _policies = new();
     private readonly Dictionary<int, List<ScheduledPolicy>> _byEpoch = new();
     private readonly bool _ownsMasks;
+    private readonly List<IDisposable> _owned = new();
 
     /// <param name="model">The model whose parameters are masked.</param>
     /// <param name="optimizer">Passed to policies in every context (LR policies need it).</param>
@@ -78,6 +79,16 @@ public sealed class CompressionScheduler : IDisposable
                 _byEpoch[epoch] = list = new List<ScheduledPolicy>();
             list.Add(scheduled);
         }
+    }
+
+    /// <summary>
+    /// Hands the scheduler something to dispose with it — e.g. the forward hooks an activation-ranked pruner registered
+    /// through <see cref="Pruning.IModelObserver.Observe"/>. Disposed in reverse order of hand-over.
+    /// </summary>
+    public void Own(IDisposable resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        _owned.Add(resource);
     }
 
     /// <summary>The policies that run at <paramref name="epoch"/>, in the order they were added.</summary>
@@ -289,6 +300,9 @@ public sealed class CompressionScheduler : IDisposable
 
     public void Dispose()
     {
+        for (int i = _owned.Count - 1; i >= 0; i--)
+            _owned[i].Dispose();
+        _owned.Clear();
         if (_ownsMasks)
             Masks.Dispose();
     }

@@ -60,7 +60,15 @@ public sealed class ScheduleSpec
     {
         if (result.HasErrors)
             throw ScheduleException.FromDiagnostics(result.Diagnostics);
-        var document = result.Document;
+        return FromDocument(result.Document);
+    }
+
+    /// <summary>
+    /// Converts a document as it is, errors or not (what could not be read is left out or empty); the loader uses it
+    /// to find the model-name problems of a schedule that also has other errors, so all are reported together.
+    /// </summary>
+    internal static ScheduleSpec FromDocument(ScheduleDocument document)
+    {
         var spec = new ScheduleSpec(document.Path);
         foreach (var component in document.Components)
         {

@@ -1,0 +1,170 @@
+using Distiller.Typed.Masks;
+using Distiller.Typed.Policies;
+using Distiller.Typed.Quantization;
+using Distiller.Typed.Quantization.Calibration;
+using Distiller.Typed.Quantization.PostTraining;
+using TorchSharp;
+using TorchSharp.Modules;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace Distiller.Typed.Quantization.Tests;
+
+/// <summary>A small CNN trained once on a Fashion-MNIST subset, shared by the accuracy tests.</summary>
+public sealed class FashionMnistFixture
+{
+    public const int TrainCount = 6000, TestCount = 1000, BatchSize = 50;
+
+    public FashionMnistFixture()
+    {
+        torch.set_num_threads(1);
+        torch.manual_seed(42);
+        (TrainX, TrainY) = FashionMnist.Load(train: true, TrainCount);
+        (TestX, TestY) = FashionMnist.Load(train: false, TestCount);
+        var model = new SmallCnn();
+        var optimizer = optim.Adam(model.parameters(), 2e-3);
+        Train(model, optimizer, epochs: 2);
+        State = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        FloatAccuracy = Accuracy(model);
+    }
+
+    public Tensor TrainX { get; }
+    public Tensor TrainY { get; }
+    public Tensor TestX { get; }
+    public Tensor TestY { get; }
+    public Dictionary<string, Tensor> State { get; }
+    public double FloatAccuracy { get; }
+
+    public SmallCnn TrainedCopy()
+    {
+        var m = new SmallCnn();
+        m.load_state_dict(State);
+        return m;
+    }
+
+    public void Train(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, int epochs, Policy? policy = null)
+    {
+        model.train();
+        int batches = TrainCount / BatchSize;
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            var perm = torch.randperm(TrainCount);
+            for (int b = 0; b < batches; b++)
+            {
+                using var scope = torch.NewDisposeScope();
+                var idx = perm[(b * BatchSize)..((b + 1) * BatchSize)];
+                optimizer.zero_grad();
+                var loss = nn.functional.cross_entropy(model.forward(TrainX.index_select(0, idx)), TrainY.index_select(0, idx));
+                loss.backward();
+                optimizer.step();
+                policy?.OnMinibatchEnd(new MinibatchContext(model, new MaskDictionary(), epoch, b, batches, optimizer));
+            }
+        }
+    }
+
+    /// <summary>Top-1 accuracy in percent on the held-out images.</summary>
+    public double Accuracy(nn.Module<Tensor, Tensor> model)
+    {
+        model.eval();
+        using var noGrad = torch.no_grad();
+        long correct = 0;
+        for (int i = 0; i < TestCount; i += 250)
+        {
+            using var scope = torch.NewDisposeScope();
+            var pred = model.forward(TestX[i..(i + 250)]).argmax(1);
+            correct += pred.eq(TestY[i..(i + 250)]).sum().item<long>();
+        }
+        return 100.0 * correct / TestCount;
+    }
+}
+
+/// <summary>conv(1→16)-bn-relu-pool, conv(16→32)-bn-relu-pool, fc(32·7·7→10): layers as Module&lt;Tensor, Tensor&gt; fields so quantizers can replace them.</summary>
+public sealed class SmallCnn : nn.Module<Tensor, Tensor>
+{
+    private nn.Module<Tensor, Tensor> conv1 = nn.Conv2d(1, 16, 3, padding: 1);
+    private nn.Module<Tensor, Tensor> bn1 = nn.BatchNorm2d(16);
+    private nn.Module<Tensor, Tensor> relu1 = nn.ReLU();
+    private nn.Module<Tensor, Tensor> pool1 = nn.MaxPool2d(2);
+    private nn.Module<Tensor, Tensor> conv2 = nn.Conv2d(16, 32, 3, padding: 1);
+    private nn.Module<Tensor, Tensor> bn2 = nn.BatchNorm2d(32);
+    private nn.Module<Tensor, Tensor> relu2 = nn.ReLU();
+    private nn.Module<Tensor, Tensor> pool2 = nn.MaxPool2d(2);
+    private nn.Module<Tensor, Tensor> flatten = nn.Flatten();
+    private nn.Module<Tensor, Tensor> fc = nn.Linear(32 * 7 * 7, 10);
+
+    public SmallCnn() : base(nameof(SmallCnn)) => RegisterComponents();
+
+    public override Tensor forward(Tensor x)
+    {
+        x = pool1.forward(relu1.forward(bn1.forward(conv1.forward(x))));
+        x = pool2.forward(relu2.forward(bn2.forward(conv2.forward(x))));
+        return fc.forward(flatten.forward(x));
+    }
+}
+
+/// <summary>
+/// Runs alone, after the parallel tests: training draws from torch's global random generator, which other tests
+/// running at the same time would advance, making the trained model (and its accuracy) vary from run to run.
+/// </summary>
+[CollectionDefinition(nameof(AccuracyCollection), DisableParallelization = true)]
+public sealed class AccuracyCollection { }
+
+/// <summary>The "done when": 8-bit PTQ after calibration and DoReFa w4/a8 training keep Fashion-MNIST accuracy.</summary>
+[Collection(nameof(AccuracyCollection))]
+public class AccuracyTests : IClassFixture<FashionMnistFixture>
+{
+    private readonly FashionMnistFixture _data;
+    private readonly ITestOutputHelper _out;
+
+    public AccuracyTests(FashionMnistFixture data, ITestOutputHelper output)
+    {
+        _data = data;
+        _out = output;
+    }
+
+    [Fact]
+    public void PostTraining8Bit_AfterCalibration_DropsAtMostOnePoint()
+    {
+        var model = _data.TrainedCopy();
+        model.eval();
+        var calibration = Enumerable.Range(0, 4).Select(i => _data.TrainX[(i * 250)..((i + 1) * 250)]).ToList();
+        var stats = new QuantCalibrationStatsCollector(model).Collect(calibration);
+        var quantizer = new PostTrainLinearQuantizer(model, bitsActivations: 8, bitsParameters: 8, bitsAccum: 32, modelActivationStats: stats);
+        quantizer.PrepareModel(calibration[0][..2]);
+        Assert.IsType<RangeLinearQuantParamLayerWrapper>(ModuleTree.Get(model, "conv1"));
+        Assert.IsType<RangeLinearQuantParamLayerWrapper>(ModuleTree.Get(model, "fc"));
+        double acc = _data.Accuracy(model);
+        _out.WriteLine($"float {_data.FloatAccuracy:F1}%  8-bit PTQ {acc:F1}%");
+        Assert.True(_data.FloatAccuracy > 80, $"the float model should learn Fashion-MNIST (got {_data.FloatAccuracy}%)");
+        Assert.True(acc >= _data.FloatAccuracy - 1, $"8-bit PTQ accuracy {acc}% vs float {_data.FloatAccuracy}%");
+    }
+
+    [Fact]
+    public void DorefaW4A8_Schedule_TrainsWithinThreePoints()
+    {
+        torch.manual_seed(7);
+        var model = _data.TrainedCopy();
+        var optimizer = optim.Adam(model.parameters(), 1e-3);
+        var quantizer = QuantizerFactory.Create("DorefaQuantizer", model, optimizer,
+            new Dictionary<string, object?>
+            {
+                ["class"] = "DorefaQuantizer", ["bits_activations"] = 8, ["bits_weights"] = 4,
+                // As Distiller's examples/quantization/quant_aware_train/preact_resnet_cifar_dorefa.yaml: first and last layers stay in float.
+                ["overrides"] = new Dictionary<string, object?>
+                {
+                    ["conv1"] = new Dictionary<string, object?> { ["bits_weights"] = null, ["bits_activations"] = null },
+                    ["fc"] = new Dictionary<string, object?> { ["bits_weights"] = null, ["bits_activations"] = null },
+                },
+            });
+        var policy = new QuantizationPolicy(quantizer);
+        Assert.IsType<FloatCopyQuantizedLayer>(ModuleTree.Get(model, "conv2"));
+        Assert.IsType<Conv2d>(ModuleTree.Get(model, "conv1"));
+        Assert.IsType<Quantization.Training.ClippedLinearQuantization>(ModuleTree.Get(model, "relu2"));
+        _data.Train(model, optimizer, epochs: 2, policy);
+        var conv2 = (FloatCopyQuantizedLayer)ModuleTree.Get(model, "conv2");
+        Assert.True(conv2.QuantizedWeight.unique().Item1.shape[0] <= 16, "4-bit weights have at most 16 levels");
+        double acc = _data.Accuracy(model);
+        _out.WriteLine($"float {_data.FloatAccuracy:F1}%  DoReFa w4/a8 {acc:F1}%");
+        Assert.True(acc >= _data.FloatAccuracy - 3, $"DoReFa w4/a8 accuracy {acc}% vs float {_data.FloatAccuracy}%");
+    }
+}

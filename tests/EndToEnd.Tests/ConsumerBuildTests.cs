@@ -58,12 +58,9 @@ public sealed class ConsumerBuildTests : IDisposable
             lines);
         Assert.Contains("parameter layer2.1.conv2.weight", lines);
 
-        // Once the runtime offers its scheduler factory, the generated Build runs on the model.
-        if (!lines.Contains("no Build"))
-        {
-            Assert.Contains(lines, l => l.StartsWith("scheduled PruningPolicy", StringComparison.Ordinal));
-            Assert.Contains(lines, l => l.StartsWith("scheduled LRPolicy", StringComparison.Ordinal));
-        }
+        // The generated Build runs on the model and gives the runtime's scheduler with both policies.
+        Assert.Contains("scheduled PruningPolicy epochs 0..30 (exclusive) every 2", lines);
+        Assert.Contains("scheduled LRPolicy epochs 0..100 (exclusive) every 1", lines);
     }
 
     public void Dispose()

@@ -18,17 +18,10 @@ foreach (var policy in spec.Policies)
 
 Console.WriteLine("parameter " + ResNet20Names.Parameters.Layer2Conv2Weight(1));
 
-// Build is emitted when the runtime offers a scheduler factory; call it by reflection so this program compiles either way.
-var build = typeof(ResNet20AgpSchedule).GetMethod("Build");
-if (build is null)
-{
-    Console.WriteLine("no Build");
-    return;
-}
-
+// The generated Build: the model, the optimizer (the schedule has an LR scheduler) and the edited options.
 using var model = new ResNet20();
 var optimizer = optim.SGD(model.parameters(), 0.1);
-using var scheduler = (Distiller.Typed.Scheduling.CompressionScheduler)build.Invoke(null, [model, optimizer, options])!;
+using var scheduler = ResNet20AgpSchedule.Build(model, optimizer, options);
 foreach (var scheduled in scheduler.Policies)
 {
     Console.WriteLine($"scheduled {scheduled.Policy.GetType().Name} {scheduled.Schedule}");

@@ -119,11 +119,38 @@ public sealed class EmissionTests
     }
 
     [Fact]
-    public void Without_a_scheduler_factory_no_Build_is_emitted()
+    public void Build_is_emitted_only_when_the_runtime_has_a_scheduler_factory()
     {
-        var run = GeneratorRun.Of(new ScheduleText("/p/schedules/alexnet.schedule_agp.yaml", Read("alexnet.schedule_agp.yaml")));
-        Assert.Empty(run.CompilerProblems);
-        Assert.DoesNotContain("Build(", run.ScheduleSource("AlexNetAgpSchedule"));
+        // Without the runtime assembly, with stand-ins for its types: no factory, so no Build.
+        const string standIns = """
+            namespace Distiller.Typed.Scheduling
+            {
+                public sealed class ScheduleSpec { }
+                public sealed class CompressionScheduler { }
+            }
+            """;
+        var bare = TestCompilation.CreateWithoutRuntime(standIns);
+        Assert.Equal(new Distiller.Typed.Generators.Emit.RuntimeFeatures(true, null), Distiller.Typed.Generators.Emit.RuntimeApi.Detect(bare));
+
+        const string factory = """
+            namespace Distiller.Typed.Scheduling
+            {
+                public static class Loader
+                {
+                    public static CompressionScheduler FromText(TorchSharp.torch.nn.Module model, string text) => new();
+                    public static CompressionScheduler FromSpec(ScheduleSpec spec, TorchSharp.torch.nn.Module model, TorchSharp.torch.optim.Optimizer? optimizer = null) => new();
+                }
+            }
+            """;
+        var withFactory = TestCompilation.CreateWithoutRuntime(standIns, factory);
+        Assert.Equal(
+            "global::Distiller.Typed.Scheduling.Loader.FromSpec({spec}, {model}, {optimizer})",
+            Distiller.Typed.Generators.Emit.RuntimeApi.Detect(withFactory).FactoryCall);
+
+        // And the runtime as it is: ScheduleBuilder.Build(model, optimizer, spec, …).
+        Assert.Equal(
+            "global::Distiller.Typed.Scheduling.ScheduleBuilder.Build({model}, {optimizer}, {spec})",
+            Distiller.Typed.Generators.Emit.RuntimeApi.Detect(TestCompilation.Create("class C { }")).FactoryCall);
     }
 
     private static Assembly Load(Compilation compilation)

@@ -20,6 +20,10 @@ internal static class TestCompilation
                 OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable));
 
+    /// <summary>A compilation that references TorchSharp and the Sdk but not Distiller.Typed.Runtime.</summary>
+    public static CSharpCompilation CreateWithoutRuntime(params string[] sources) =>
+        Create(sources).RemoveReferences(References.Where(r => r.Display is { } path && Path.GetFileName(path) == "Distiller.Typed.Runtime.dll"));
+
     /// <summary>Errors and warnings of a compilation, for asserting that sources and generated code are clean.</summary>
     public static IReadOnlyList<Diagnostic> Problems(Compilation compilation) =>
         compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();

@@ -113,7 +113,7 @@ internal static class ScheduleBinder
                     .Select(a =>
                     {
                         var descriptor = NameArguments.Of(component, a.Key.Text);
-                        return new OptionModel(a.Key.Text, Identifiers.Unique(Identifiers.Pascal(a.Key.Text), optionNames), Normalise(a.Value, normalised), a.Key.Span, descriptor?.Type, descriptor?.Nullable ?? false);
+                        return new OptionModel(a.Key.Text, Identifiers.Unique(Identifiers.Pascal(a.Key.Text), optionNames), Normalise(a.Value, normalised), a.Key.Span, descriptor?.Type, descriptor?.Nullable ?? false, descriptor?.Summary);
                     })
                     .ToImmutableEquatableArray();
                 instances.Add(new InstanceModel(component.Section, component.InstanceName, component.ClassName ?? string.Empty, property, component.Name.Span, options));

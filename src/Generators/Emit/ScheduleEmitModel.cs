@@ -38,7 +38,7 @@ internal sealed record InstanceModel(
 
 /// <summary>One argument of an instance: its YAML key, C# property name, value (names already normalised) and the
 /// catalogue's type for it (null when the catalogue does not know the argument).</summary>
-internal sealed record OptionModel(string Key, string PropertyName, ScheduleValue Value, SourceSpan KeySpan, Distiller.Typed.Catalogue.ParameterType? Type = null, bool Nullable = false);
+internal sealed record OptionModel(string Key, string PropertyName, ScheduleValue Value, SourceSpan KeySpan, Distiller.Typed.Catalogue.ParameterType? Type = null, bool Nullable = false, string? Summary = null);
 
 /// <summary>One policy as written.</summary>
 internal sealed record PolicyModel(

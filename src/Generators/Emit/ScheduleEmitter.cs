@@ -104,7 +104,8 @@ internal static class ScheduleEmitter
             {
                 var (type, initializer, _) = ValueEmitter.Describe(option, option.PropertyName);
                 writer.WriteLineNoTabs(string.Empty);
-                writer.WriteLine($"/// <summary><c>{Escape(option.Key)}</c></summary>");
+                var summary = string.IsNullOrEmpty(option.Summary) ? string.Empty : ": " + Escape(option.Summary!);
+                writer.WriteLine($"/// <summary><c>{Escape(option.Key)}</c>{summary}</summary>");
                 writer.WriteLine($"public {type} {option.PropertyName} {{ get; set; }} = {initializer};");
             }
 

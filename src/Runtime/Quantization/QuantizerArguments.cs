@@ -67,6 +67,11 @@ public static class QuantizerArguments
         {
             case IReadOnlyDictionary<string, object?> d: return d;
             case IDictionary<string, object?> d: return new Dictionary<string, object?>(d);
+            case IEnumerable<KeyValuePair<string, object?>> pairs: // an ArgumentMap: keeps the schedule's order
+                var ordered = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach (var (key, item) in pairs)
+                    ordered[key] = item;
+                return ordered;
             case System.Collections.IDictionary d:
                 var r = new Dictionary<string, object?>();
                 foreach (System.Collections.DictionaryEntry e in d)

@@ -1,5 +1,6 @@
 using Distiller.Typed.Catalogue;
 using Distiller.Typed.Policies;
+using Distiller.Typed.Quantization;
 using Distiller.Typed.Pruning;
 using Distiller.Typed.Regularization;
 using Distiller.Typed.Schedules;
@@ -168,6 +169,7 @@ public static class ScheduleBuilder
     {
         IPruner pruner => new PruningPolicy(pruner, PruningOptions(arguments, inputShape)),
         IRegularizer regularizer => new RegularizationPolicy(regularizer, arguments.Bool("keep_mask")),
+        Quantizer quantizer => new QuantizationPolicy(quantizer),
         Policy ready => ready,
         _ => throw new ArgumentException($"the factory for '{policy.InstanceName}' returned a {component.GetType().Name}, which is not a pruner, regularizer or policy."),
     };

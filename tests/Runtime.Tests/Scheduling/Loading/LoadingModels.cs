@@ -30,6 +30,34 @@ internal static class LoadingModels
         public override Tensor forward(Tensor input) => classifier.call(features.call(input).flatten(1));
     }
 
+    /// <summary>
+    /// The module names the reference DoReFa schedule overrides (conv1, relu1, final_relu, fc) plus a middle conv and
+    /// ReLU it quantizes; layers are declared as Module&lt;Tensor, Tensor&gt; so a quantizer can replace them.
+    /// </summary>
+    public sealed class PreActLike : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module<Tensor, Tensor> conv1;
+        private readonly nn.Module<Tensor, Tensor> relu1;
+        private readonly nn.Module<Tensor, Tensor> conv2;
+        private readonly nn.Module<Tensor, Tensor> relu2;
+        private readonly nn.Module<Tensor, Tensor> final_relu;
+        private readonly nn.Module<Tensor, Tensor> fc;
+
+        public PreActLike() : base(nameof(PreActLike))
+        {
+            conv1 = nn.Conv2d(1, 4, 3, padding: 1);
+            relu1 = nn.ReLU();
+            conv2 = nn.Conv2d(4, 4, 3, padding: 1);
+            relu2 = nn.ReLU();
+            final_relu = nn.ReLU();
+            fc = nn.Linear(4 * 4 * 4, 10);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input) =>
+            fc.call(final_relu.call(relu2.call(conv2.call(relu1.call(conv1.call(input))))).flatten(1));
+    }
+
     /// <summary>A ResNet-50 bottleneck's conv names (conv1 1×1, conv2 3×3, conv3 1×1).</summary>
     public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     {

@@ -96,7 +96,7 @@ internal static class ScheduleBinder
     private static ScheduleEmitModel CreateEmitModel(ScheduleFile file, ModelShape model, Dictionary<int, string> normalised, bool hasErrors, RuntimeFeatures runtime)
     {
         var document = file.Document;
-        var className = model.ClassName + Identifiers.Pascal(RestOfFileName(file.FileName, model.ClassName)) + "Schedule";
+        var className = model.Prefix + model.ClassName + Identifiers.Pascal(RestOfFileName(file.FileName, model.ClassName)) + "Schedule";
         var needsOptimizer = document.Components.Any(c =>
             c.Section == ScheduleSection.LrSchedulers
             || (c.Section == ScheduleSection.Quantizers && c.ClassName != "PostTrainLinearQuantizer"));
@@ -140,6 +140,7 @@ internal static class ScheduleBinder
             model.Namespace,
             className,
             model.IsPublic,
+            model.IsAccessible,
             model.FullyQualifiedName,
             model.ClassName,
             needsOptimizer,

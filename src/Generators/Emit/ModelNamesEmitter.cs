@@ -28,9 +28,10 @@ internal static class ModelNamesEmitter
             writer.Indent++;
         }
 
-        writer.WriteLine($"/// <summary>The parameter and module names of <see cref=\"{model.FullyQualifiedName}\"/>, as <c>named_parameters()</c> and <c>named_modules()</c> give them.</summary>");
+        var reference = model.IsAccessible ? $"<see cref=\"{model.FullyQualifiedName}\"/>" : $"<c>{model.ClassName}</c>";
+        writer.WriteLine($"/// <summary>The parameter and module names of {reference}, as <c>named_parameters()</c> and <c>named_modules()</c> give them.</summary>");
         writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"Distiller.Typed.Generators\", \"1.0.0\")]");
-        writer.WriteLine($"{(model.IsPublic ? "public" : "internal")} static partial class {model.ClassName}Names");
+        writer.WriteLine($"{(model.IsPublic ? "public" : "internal")} static partial class {model.Prefix}{model.ClassName}Names");
         writer.WriteLine("{");
         writer.Indent++;
         WriteGroup(writer, "Parameters", "parameter", model.Parameters.Select(p => p.Name));
@@ -45,7 +46,7 @@ internal static class ModelNamesEmitter
         }
 
         writer.Flush();
-        var hint = (model.Namespace.Length == 0 ? string.Empty : model.Namespace + ".") + model.ClassName + "Names.g.cs";
+        var hint = (model.Namespace.Length == 0 ? string.Empty : model.Namespace + ".") + model.Prefix + model.ClassName + "Names.g.cs";
         return new GeneratedSource(hint, text.ToString());
     }
 

@@ -19,6 +19,7 @@ internal sealed record ScheduleEmitModel(
     string Namespace,
     string ClassName,
     bool IsPublic,
+    bool IsModelAccessible,
     string ModelType,
     string ModelName,
     bool NeedsOptimizer,

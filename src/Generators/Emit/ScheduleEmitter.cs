@@ -35,7 +35,8 @@ internal static class ScheduleEmitter
         }
 
         writer.WriteLine("/// <summary>");
-        writer.WriteLine($"/// The schedule <c>{Escape(model.SchedulePath)}</c>, checked at compile time against <see cref=\"{model.ModelType}\"/>.");
+        var reference = model.IsModelAccessible ? $"<see cref=\"{model.ModelType}\"/>" : $"<c>{model.ModelName}</c>";
+        writer.WriteLine($"/// The schedule <c>{Escape(model.SchedulePath)}</c>, checked at compile time against {reference}.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"Distiller.Typed.Generators\", \"1.0.0\")]");
         writer.WriteLine($"{(model.IsPublic ? "public" : "internal")} static partial class {model.ClassName}");
@@ -51,7 +52,7 @@ internal static class ScheduleEmitter
         {
             writer.WriteLineNoTabs(string.Empty);
             WriteCreateSpec(writer, model);
-            if (model.Runtime.FactoryCall is not null)
+            if (model.Runtime.FactoryCall is not null && model.IsModelAccessible)
             {
                 writer.WriteLineNoTabs(string.Empty);
                 WriteBuild(writer, model);

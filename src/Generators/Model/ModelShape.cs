@@ -12,6 +12,10 @@ namespace Distiller.Typed.Generators.Model;
 /// <param name="Namespace">The namespace, empty for the global namespace.</param>
 /// <param name="FullyQualifiedName">The type as <c>global::Ns.AlexNet</c>.</param>
 /// <param name="IsPublic">Whether the class is visible outside its assembly (emitted builders match it).</param>
+/// <param name="IsAccessible">Whether namespace-level code can name the class (false for a private or protected
+/// nested class: its builder then has no <c>Build</c>).</param>
+/// <param name="Prefix">The names of the containing types of a nested class (<c>Outer</c>), prefixed to the generated
+/// class names so two nested models of the same name do not collide.</param>
 /// <param name="Parameters">Every parameter name the model can have.</param>
 /// <param name="Modules">Every sub-module name with its type.</param>
 /// <param name="OpenPrefixes">Module names whose contents the generator cannot see (a delegate-made layer,
@@ -21,6 +25,8 @@ internal sealed record ModelShape(
     string Namespace,
     string FullyQualifiedName,
     bool IsPublic,
+    bool IsAccessible,
+    string Prefix,
     ImmutableEquatableArray<ModelParameter> Parameters,
     ImmutableEquatableArray<ModelModule> Modules,
     ImmutableEquatableArray<string> OpenPrefixes)

@@ -63,9 +63,35 @@ internal sealed class ModelShapeParser
             ns,
             modelType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             IsVisibleOutside(modelType),
+            IsAccessibleFromNamespace(modelType),
+            ContainingTypePrefix(modelType),
             parameters.ToImmutableEquatableArray(),
             modules.ToImmutableEquatableArray(),
             openPrefixes.Distinct().ToImmutableEquatableArray());
+    }
+
+    private static bool IsAccessibleFromNamespace(INamedTypeSymbol type)
+    {
+        for (var t = type; t is not null; t = t.ContainingType)
+        {
+            if (t.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string ContainingTypePrefix(INamedTypeSymbol type)
+    {
+        var prefix = string.Empty;
+        for (var t = type.ContainingType; t is not null; t = t.ContainingType)
+        {
+            prefix = t.Name + prefix;
+        }
+
+        return prefix;
     }
 
     private static bool IsVisibleOutside(INamedTypeSymbol type)

@@ -90,6 +90,50 @@ public sealed class RobustnessTests
         Assert.Contains("\"b.bias\"", split);
     }
 
+    [Fact]
+    public void Nested_models_of_the_same_name_get_distinct_generated_classes()
+    {
+        const string nested = """
+            using static TorchSharp.torch;
+            using static TorchSharp.torch.nn;
+            namespace Nested;
+            public static class First
+            {
+                [Distiller.Typed.CompressibleModel]
+                public sealed class Net : Module<Tensor, Tensor>
+                {
+                    private readonly TorchSharp.Modules.Linear fc = Linear(2, 2);
+                    public Net() : base("Net") { RegisterComponents(); }
+                    public override Tensor forward(Tensor x) => fc.call(x);
+                }
+            }
+            public static class Second
+            {
+                [Distiller.Typed.CompressibleModel]
+                private sealed class Net : Module<Tensor, Tensor>
+                {
+                    private readonly TorchSharp.Modules.Linear head = Linear(2, 2);
+                    public Net() : base("Net") { RegisterComponents(); }
+                    public override Tensor forward(Tensor x) => head.call(x);
+                }
+            }
+            """;
+        const string schedule = "model: Nested.Second.Net\npruners:\n  p:\n    class: AutomatedGradualPruner\n    initial_sparsity: 0.05\n    final_sparsity: 0.5\n    weights: [head.weight]\npolicies:\n  - pruner:\n      instance_name: p\n    starting_epoch: 0\n    ending_epoch: 4\n    frequency: 1\n";
+        var run = GeneratorRun.Of([nested], new ScheduleText("/project/schedules/plan.yaml", schedule));
+
+        Assert.Null(run.Result.Results.Single().Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilerProblems);
+        var files = run.Result.GeneratedTrees.Select(t => Path.GetFileName(t.FilePath)).ToList();
+        Assert.Contains("Nested.FirstNetNames.g.cs", files);
+        Assert.Contains("Nested.SecondNetNames.g.cs", files);
+
+        // The private model cannot be named by a namespace-level Build; CreateSpec is still there.
+        var builder = run.ScheduleSource("SecondNetPlanSchedule")!;
+        Assert.Contains("CreateSpec(", builder);
+        Assert.DoesNotContain("Build(", builder);
+    }
+
     private static string Mutate(string text, Random random)
     {
         var lines = text.Split('\n').ToList();

@@ -74,7 +74,9 @@ internal sealed class ModelShapeParser
     {
         for (var t = type; t is not null; t = t.ContainingType)
         {
-            if (t.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+            // A generic class cannot be named without its type arguments either.
+            if (t.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal
+                || t.TypeParameters.Length > 0)
             {
                 return false;
             }

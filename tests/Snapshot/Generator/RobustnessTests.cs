@@ -107,6 +107,13 @@ public sealed class RobustnessTests
                     public override Tensor forward(Tensor x) => fc.call(x);
                 }
             }
+            [Distiller.Typed.CompressibleModel]
+            public sealed class Generic<T> : Module<Tensor, Tensor>
+            {
+                private readonly TorchSharp.Modules.Linear fc = Linear(2, 2);
+                public Generic() : base("Generic") { RegisterComponents(); }
+                public override Tensor forward(Tensor x) => fc.call(x);
+            }
             public static class Second
             {
                 [Distiller.Typed.CompressibleModel]
@@ -119,7 +126,10 @@ public sealed class RobustnessTests
             }
             """;
         const string schedule = "model: Nested.Second.Net\npruners:\n  p:\n    class: AutomatedGradualPruner\n    initial_sparsity: 0.05\n    final_sparsity: 0.5\n    weights: [head.weight]\npolicies:\n  - pruner:\n      instance_name: p\n    starting_epoch: 0\n    ending_epoch: 4\n    frequency: 1\n";
-        var run = GeneratorRun.Of([nested], new ScheduleText("/project/schedules/plan.yaml", schedule));
+        var run = GeneratorRun.Of(
+            [nested],
+            new ScheduleText("/project/schedules/plan.yaml", schedule),
+            new ScheduleText("/project/schedules/generic.plan.yaml", schedule.Replace("model: Nested.Second.Net\n", string.Empty).Replace("head.weight", "fc.weight")));
 
         Assert.Null(run.Result.Results.Single().Exception);
         Assert.Empty(run.GeneratorDiagnostics);
@@ -132,6 +142,7 @@ public sealed class RobustnessTests
         var builder = run.ScheduleSource("SecondNetPlanSchedule")!;
         Assert.Contains("CreateSpec(", builder);
         Assert.DoesNotContain("Build(", builder);
+        Assert.DoesNotContain("Build(", run.ScheduleSource("GenericPlanSchedule")!);
     }
 
     private static string Mutate(string text, Random random)

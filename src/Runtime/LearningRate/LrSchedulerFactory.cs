@@ -11,13 +11,15 @@ namespace Distiller.Typed.LearningRate;
 /// <see cref="PolynomialLR"/> and <see cref="MultiStepMultiGammaLR"/> are ours.
 /// </summary>
 /// <remarks>
-/// The classes and their arguments are listed in <see cref="LrSchedulerCatalogue"/>; an unknown class or argument,
-/// a missing required argument or a value of the wrong type fails here with an <see cref="ArgumentException"/> naming
-/// the scheduler, the argument and what is valid — never later inside TorchSharp.
+/// The classes, their arguments, types, defaults, ranges and allowed values are <see cref="Catalogue.ComponentCatalogue"/>'s
+/// (the table the generator, the loader and docs/catalogue.md read); <see cref="LrSchedulerClass"/> resolves the name and
+/// <see cref="LrSchedulerArguments"/> checks and reads the values. An unknown class or argument, a missing required
+/// argument or a value of the wrong type or range fails here with an <see cref="ArgumentException"/> naming the
+/// scheduler, the argument and what is valid — never later inside TorchSharp.
 /// </remarks>
 public static class LrSchedulerFactory
 {
-    /// <param name="className">The <c>class:</c> value, e.g. <c>StepLR</c> (see <see cref="LrSchedulerCatalogue.Resolve"/>).</param>
+    /// <param name="className">The <c>class:</c> value, e.g. <c>StepLR</c> (see <see cref="LrSchedulerClass.Resolve"/>).</param>
     /// <param name="arguments">Keyword arguments as PyTorch names them, without <c>class</c> and <c>optimizer</c>.</param>
     /// <param name="optimizer">The optimizer whose parameter groups' LR the scheduler sets.</param>
     /// <param name="resumedEpoch">
@@ -29,142 +31,95 @@ public static class LrSchedulerFactory
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(optimizer);
-        var description = LrSchedulerCatalogue.Resolve(className, arguments.Keys);
-        var args = new LrSchedulerArguments(description, arguments);
-        if (resumedEpoch is { } resumed && description.FindParameter("last_epoch") is not null)
+        var scheduler = LrSchedulerClass.Resolve(className, arguments.Keys);
+        if (resumedEpoch is { } resumed && scheduler.TakesLastEpoch)
         {
             var withResume = arguments.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-            withResume["last_epoch"] = resumed;
-            args = new LrSchedulerArguments(description, withResume);
+            withResume[LrSchedulerClass.LastEpochArgument] = resumed;
+            arguments = withResume;
         }
+        var args = new LrSchedulerArguments(scheduler, arguments);
         var groups = optimizer.ParamGroups.Count();
-        var lastEpoch = args.Int("last_epoch", -1);
-        if (lastEpoch < -1)
-            throw Bad(description, "last_epoch", lastEpoch, "-1 (fresh start) or a completed epoch index >= 0");
-        var verbose = args.Bool("verbose", false);
+        var lastEpoch = args.LastEpoch;
 
-        if (description.Origin == LrSchedulerOrigin.Distiller)
+        switch (scheduler.QualifiedName)
         {
-            return description.ClassName switch
+            case "distiller.learning_rate.PolynomialLR":
+                return new PolynomialLR(optimizer, args.Int("T_max"), args.Float("power"), lastEpoch);
+
+            case "distiller.learning_rate.MultiStepMultiGammaLR":
+                return new MultiStepMultiGammaLR(optimizer, args.IntList("milestones"), args.FloatList("gammas"), lastEpoch);
+
+            case "torch.optim.lr_scheduler.StepLR":
+                return StepLR(optimizer, args.Int("step_size"), args.Float("gamma"), lastEpoch, args.Bool("verbose"));
+
+            case "torch.optim.lr_scheduler.MultiStepLR":
+                return MultiStepLR(optimizer, args.IntList("milestones").ToList(), args.Float("gamma"), lastEpoch, args.Bool("verbose"));
+
+            case "torch.optim.lr_scheduler.ExponentialLR":
+                return ExponentialLR(optimizer, args.Float("gamma"), lastEpoch, args.Bool("verbose"));
+
+            case "torch.optim.lr_scheduler.CosineAnnealingLR":
+                return CosineAnnealingLR(optimizer, args.Int("T_max"), args.Float("eta_min"), lastEpoch, args.Bool("verbose"));
+
+            case "torch.optim.lr_scheduler.ReduceLROnPlateau":
+                return ReduceLROnPlateau(optimizer, args.String("mode"), args.Float("factor"), args.Int("patience"), args.Float("threshold"),
+                    args.String("threshold_mode"), args.Int("cooldown"), args.FloatPerGroup("min_lr", groups).ToList(), args.Float("eps"), args.Bool("verbose"));
+
+            case "torch.optim.lr_scheduler.CyclicLR":
             {
-                "PolynomialLR" => new PolynomialLR(optimizer, Positive(description, args, "T_max", 0), args.Float("power", 0), lastEpoch),
-                "MultiStepMultiGammaLR" => new MultiStepMultiGammaLR(optimizer, args.IntList("milestones"), args.FloatList("gammas"), lastEpoch),
-                _ => throw new InvalidOperationException($"No builder for Distiller scheduler {description.ClassName}."),
-            };
-        }
-
-        switch (description.ClassName)
-        {
-            case "StepLR":
-                return StepLR(optimizer, Positive(description, args, "step_size", 0), args.Float("gamma", 0.1), lastEpoch, verbose);
-
-            case "MultiStepLR":
-                return MultiStepLR(optimizer, args.IntList("milestones").ToList(), args.Float("gamma", 0.1), lastEpoch, verbose);
-
-            case "ExponentialLR":
-                return ExponentialLR(optimizer, args.Float("gamma", 0.1), lastEpoch, verbose);
-
-            case "CosineAnnealingLR":
-                return CosineAnnealingLR(optimizer, Positive(description, args, "T_max", 0), args.Float("eta_min", 0), lastEpoch, verbose);
-
-            case "ReduceLROnPlateau":
-            {
-                var factor = args.Float("factor", 0.1);
-                if (!(factor < 1.0))
-                    throw Bad(description, "factor", factor, "a number < 1.0");
-                var patience = args.Int("patience", 10);
-                if (patience < 0)
-                    throw Bad(description, "patience", patience, "an integer >= 0");
-                var cooldown = args.Int("cooldown", 0);
-                if (cooldown < 0)
-                    throw Bad(description, "cooldown", cooldown, "an integer >= 0");
-                return ReduceLROnPlateau(optimizer, args.String("mode", "min"), factor, patience, args.Float("threshold", 1e-4),
-                    args.String("threshold_mode", "rel"), cooldown, args.FloatPerGroup("min_lr", 0, groups).ToList(), args.Float("eps", 1e-8), verbose);
-            }
-
-            case "CyclicLR":
-            {
-                var stepUp = Positive(description, args, "step_size_up", 2000);
-                var stepDown = args.Has("step_size_down") ? Positive(description, args, "step_size_down", 0) : -1;
-                var mode = args.String("mode", "triangular") switch
+                var mode = args.String("mode") switch
                 {
                     "triangular2" => impl.CyclicLR.Mode.Triangular2,
                     "exp_range" => impl.CyclicLR.Mode.ExpRange,
                     _ => impl.CyclicLR.Mode.Triangular,
                 };
-                var scaleMode = args.String("scale_mode", "cycle") == "iterations" ? impl.CyclicLR.ScaleMode.Iterations : impl.CyclicLR.ScaleMode.Cycle;
-                var cycleMomentum = args.Bool("cycle_momentum", true);
-                RequireMomentum(description, optimizer, cycleMomentum, acceptBetas: false);
-                return CyclicLR(optimizer, args.FloatPerGroup("base_lr", 0, groups), args.FloatPerGroup("max_lr", 0, groups), stepUp, stepDown,
-                    mode, args.Float("gamma", 1.0), null, scaleMode, cycleMomentum,
-                    args.FloatPerGroup("base_momentum", 0.8, groups), args.FloatPerGroup("max_momentum", 0.9, groups), lastEpoch, verbose);
+                var scaleMode = args.String("scale_mode") == "iterations" ? impl.CyclicLR.ScaleMode.Iterations : impl.CyclicLR.ScaleMode.Cycle;
+                var cycleMomentum = args.Bool("cycle_momentum");
+                RequireMomentum(scheduler, optimizer, cycleMomentum, acceptBetas: false);
+                return CyclicLR(optimizer, args.FloatPerGroup("base_lr", groups), args.FloatPerGroup("max_lr", groups), args.Int("step_size_up"),
+                    args.NullableInt("step_size_down") ?? -1, mode, args.Float("gamma"), null, scaleMode, cycleMomentum,
+                    args.FloatPerGroup("base_momentum", groups), args.FloatPerGroup("max_momentum", groups), lastEpoch, args.Bool("verbose"));
             }
 
-            case "OneCycleLR":
+            case "torch.optim.lr_scheduler.OneCycleLR":
             {
-                var totalSteps = args.Has("total_steps") ? Positive(description, args, "total_steps", 0) : -1;
-                var epochs = args.Has("epochs") ? Positive(description, args, "epochs", 0) : -1;
-                var stepsPerEpoch = args.Has("steps_per_epoch") ? Positive(description, args, "steps_per_epoch", 0) : -1;
-                if (totalSteps == -1 && (epochs == -1 || stepsPerEpoch == -1))
-                    throw new ArgumentException($"LR scheduler OneCycleLR needs either 'total_steps' or both 'epochs' and 'steps_per_epoch'. Valid arguments: {description.ParameterList}.");
-                var pctStart = args.Float("pct_start", 0.3);
-                if (!(pctStart >= 0 && pctStart <= 1))
-                    throw Bad(description, "pct_start", pctStart, "a number between 0 and 1");
-                var anneal = args.String("anneal_strategy", "cos") == "linear" ? impl.OneCycleLR.AnnealStrategy.Linear : impl.OneCycleLR.AnnealStrategy.Cos;
-                var cycleMomentum = args.Bool("cycle_momentum", true);
-                RequireMomentum(description, optimizer, cycleMomentum, acceptBetas: true);
-                return OneCycleLR(optimizer, args.FloatPerGroup("max_lr", 0, groups), totalSteps, epochs, stepsPerEpoch, pctStart, anneal, cycleMomentum,
-                    args.FloatPerGroup("base_momentum", 0.85, groups), args.FloatPerGroup("max_momentum", 0.95, groups),
-                    args.Float("div_factor", 25), args.Float("final_div_factor", 1e4), args.Bool("three_phase", false), lastEpoch, verbose);
+                var totalSteps = args.NullableInt("total_steps");
+                var epochs = args.NullableInt("epochs");
+                var stepsPerEpoch = args.NullableInt("steps_per_epoch");
+                if (totalSteps is null && (epochs is null || stepsPerEpoch is null))
+                    throw new ArgumentException(
+                        $"{scheduler} needs either 'total_steps' or both 'epochs' and 'steps_per_epoch'. Valid arguments: {string.Join(", ", scheduler.ArgumentNames)}.");
+                var anneal = args.String("anneal_strategy") == "linear" ? impl.OneCycleLR.AnnealStrategy.Linear : impl.OneCycleLR.AnnealStrategy.Cos;
+                var cycleMomentum = args.Bool("cycle_momentum");
+                RequireMomentum(scheduler, optimizer, cycleMomentum, acceptBetas: true);
+                return OneCycleLR(optimizer, args.FloatPerGroup("max_lr", groups), totalSteps ?? -1, epochs ?? -1, stepsPerEpoch ?? -1, args.Float("pct_start"),
+                    anneal, cycleMomentum, args.FloatPerGroup("base_momentum", groups), args.FloatPerGroup("max_momentum", groups),
+                    args.Float("div_factor"), args.Float("final_div_factor"), args.Bool("three_phase"), lastEpoch, args.Bool("verbose"));
             }
 
-            case "CosineAnnealingWarmRestarts":
-                return new CosineAnnealingWarmRestarts(optimizer, Positive(description, args, "T_0", 0), Positive(description, args, "T_mult", 1), args.Float("eta_min", 0), lastEpoch);
+            case "torch.optim.lr_scheduler.CosineAnnealingWarmRestarts":
+                return new CosineAnnealingWarmRestarts(optimizer, args.Int("T_0"), args.Int("T_mult"), args.Float("eta_min"), lastEpoch);
 
-            case "PolynomialLR":
-                return torch.optim.lr_scheduler.PolynomialLR(optimizer, Positive(description, args, "total_iters", 5), args.Float("power", 1.0), lastEpoch, verbose);
+            case "torch.optim.lr_scheduler.PolynomialLR":
+                return torch.optim.lr_scheduler.PolynomialLR(optimizer, args.Int("total_iters"), args.Float("power"), lastEpoch, args.Bool("verbose"));
 
-            case "LinearLR":
-            {
-                var start = args.Float("start_factor", 1.0 / 3);
-                if (!(start > 0 && start <= 1))
-                    throw Bad(description, "start_factor", start, "a number > 0 and <= 1");
-                var end = args.Float("end_factor", 1.0);
-                if (!(end >= 0 && end <= 1))
-                    throw Bad(description, "end_factor", end, "a number between 0 and 1");
-                return LinearLR(optimizer, start, end, Positive(description, args, "total_iters", 5), lastEpoch, verbose);
-            }
+            case "torch.optim.lr_scheduler.LinearLR":
+                return LinearLR(optimizer, args.Float("start_factor"), args.Float("end_factor"), args.Int("total_iters"), lastEpoch, args.Bool("verbose"));
 
-            case "ConstantLR":
-            {
-                var factor = args.Float("factor", 1.0 / 3);
-                if (!(factor >= 0 && factor <= 1))
-                    throw Bad(description, "factor", factor, "a number between 0 and 1");
-                var totalIters = args.Int("total_iters", 5);
-                if (totalIters < 0)
-                    throw Bad(description, "total_iters", totalIters, "an integer >= 0");
-                return ConstantLR(optimizer, factor, totalIters, lastEpoch, verbose);
-            }
+            case "torch.optim.lr_scheduler.ConstantLR":
+                return ConstantLR(optimizer, args.Float("factor"), args.Int("total_iters"), lastEpoch, args.Bool("verbose"));
 
             default:
-                throw new InvalidOperationException($"No builder for torch scheduler {description.ClassName}.");
+                throw new InvalidOperationException($"The catalogue lists {scheduler}, but {nameof(LrSchedulerFactory)} has no builder for it.");
         }
     }
 
-    private static int Positive(LrSchedulerDescription description, LrSchedulerArguments args, string name, int defaultValue)
-    {
-        var value = args.Int(name, defaultValue);
-        return value > 0 ? value : throw Bad(description, name, value, "an integer > 0");
-    }
-
-    private static void RequireMomentum(LrSchedulerDescription description, Optimizer optimizer, bool cycleMomentum, bool acceptBetas)
+    private static void RequireMomentum(LrSchedulerClass scheduler, Optimizer optimizer, bool cycleMomentum, bool acceptBetas)
     {
         if (cycleMomentum && optimizer is not torch.optim.IMomentum && !(acceptBetas && optimizer is torch.optim.IBetas))
             throw new ArgumentException(
-                $"LR scheduler {description.ClassName}: cycle_momentum is true but the optimizer ({optimizer.GetType().Name}) has no momentum " +
+                $"{scheduler}: cycle_momentum is true but the optimizer ({optimizer.GetType().Name}) has no momentum " +
                 $"({(acceptBetas ? "SGD with momentum or an Adam-like optimizer" : "SGD with momentum")} is needed); or set cycle_momentum: false.");
     }
-
-    private static ArgumentException Bad(LrSchedulerDescription description, string name, object value, string expected) =>
-        new($"LR scheduler {description.ClassName}: argument '{name}' must be {expected}, but got {Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}.");
 }

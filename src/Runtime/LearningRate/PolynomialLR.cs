@@ -6,7 +6,7 @@ namespace Distiller.Typed.LearningRate;
 /// Distiller's <c>PolynomialLR</c> (<c>distiller/learning_rate.py</c>):
 /// <c>lr = base_lr · (1 − epoch / T_max)^power</c>.
 /// Not torch's <c>PolynomialLR(total_iters, power)</c>, which clamps the epoch at <c>total_iters</c>; see
-/// <see cref="LrSchedulerCatalogue"/> for how the YAML name is resolved.
+/// <see cref="LrSchedulerClass"/> for how the YAML name is resolved.
 /// </summary>
 public sealed class PolynomialLR : ClosedFormLRScheduler
 {

@@ -67,6 +67,12 @@ public static class CatalogueMarkdown
         WriteParameters(md, component.Parameters);
         foreach (var choice in component.Choices)
             md.Append($"Give at most {(choice.Required ? "and at least " : "")}one of {string.Join(", ", choice.Names.Select(n => "`" + n + "`"))}: {Escape(choice.Reason)}.\n\n");
+        foreach (var variant in component.Variants)
+        {
+            md.Append($"`{variant.SelectedBy}`{(variant.IsDefault ? " (or neither)" : "")} selects `{variant.QualifiedName}`, {Escape(variant.Summary)}, which takes ")
+              .Append(string.Join(", ", variant.Parameters.Select(p => "`" + p.Name + "`" + (p.Required ? " (required)" : p.Default is null ? "" : " (default `" + p.Default + "`)"))))
+              .Append(".\n\n");
+        }
         foreach (var parameter in component.Parameters.Where(p => p.Type == ParameterType.OverrideMap && !p.EntryParameters.IsEmpty))
         {
             md.Append("Each `").Append(parameter.Name).Append("` entry may set (unset ones inherit the quantizer's values):\n\n");

@@ -52,11 +52,14 @@ public static class ComponentCatalogue
     /// <summary>Classes Distiller or PyTorch has that a schedule cannot use here, with the reason.</summary>
     public static IReadOnlyList<UnsupportedComponent> Unsupported { get; } = new[]
     {
-        new UnsupportedComponent("LambdaLR", ScheduleSection.LrSchedulers, "it takes a Python function (lr_lambda), which YAML cannot express"),
-        new UnsupportedComponent("MultiplicativeLR", ScheduleSection.LrSchedulers, "it takes a Python function (lr_lambda), which YAML cannot express"),
-        new UnsupportedComponent("SequentialLR", ScheduleSection.LrSchedulers, "it takes other scheduler objects, which YAML cannot express"),
-        new UnsupportedComponent("ChainedScheduler", ScheduleSection.LrSchedulers, "it takes other scheduler objects, which YAML cannot express"),
-        new UnsupportedComponent("CosineAnnealingWarmRestarts", ScheduleSection.LrSchedulers, "TorchSharp 0.107 has no CosineAnnealingWarmRestarts"),
+        new UnsupportedComponent("LambdaLR", ScheduleSection.LrSchedulers,
+            "it takes a Python function (lr_lambda), which YAML cannot express; build TorchSharp's LambdaLR in code and give it to an LRPolicy"),
+        new UnsupportedComponent("MultiplicativeLR", ScheduleSection.LrSchedulers,
+            "it takes a Python function (lr_lambda), which YAML cannot express; build TorchSharp's MultiplicativeLR in code and give it to an LRPolicy"),
+        new UnsupportedComponent("SequentialLR", ScheduleSection.LrSchedulers,
+            "it takes other scheduler objects, which YAML cannot express; build TorchSharp's SequentialLR in code and give it to an LRPolicy"),
+        new UnsupportedComponent("ChainedScheduler", ScheduleSection.LrSchedulers,
+            "it takes other scheduler objects, which YAML cannot express; build TorchSharp's ChainedLR in code and give it to an LRPolicy"),
         new UnsupportedComponent("FMReconstructionChannelPruner", ScheduleSection.Pruners,
             "it needs feature maps collected by collect_intermediate_featuremap_samples() before pruning, which a schedule cannot arrange"),
         new UnsupportedComponent("NCFQuantAwareTrainQuantizer", ScheduleSection.Quantizers, "it is specific to Distiller's NCF example model"),

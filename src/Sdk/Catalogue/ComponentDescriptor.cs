@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using Distiller.Typed.Schedules;
 
@@ -21,6 +23,10 @@ namespace Distiller.Typed.Catalogue;
 /// </param>
 /// <param name="Choices">Groups of alternative arguments (at most one of each group).</param>
 /// <param name="Source">Where the class is defined, e.g. <c>distiller/pruning/automated_gradual_pruner.py</c>.</param>
+/// <param name="Variants">
+/// When two classes share the YAML name (PolynomialLR: Distiller's and PyTorch's), which one the given arguments select
+/// and the arguments each takes; <see cref="Parameters"/> is then their union. Empty for every other class.
+/// </param>
 public sealed record ComponentDescriptor(
     string ClassName,
     ScheduleSection Section,
@@ -30,7 +36,27 @@ public sealed record ComponentDescriptor(
     bool PostTrainingOnly = false,
     bool UsesAgpSchedule = false,
     EquatableArray<ParameterChoice> Choices = default,
-    string Source = "")
+    string Source = "",
+    EquatableArray<ComponentVariant> Variants = default)
 {
     public ParameterDescriptor? Parameter(string name) => Parameters.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>
+    /// The variant <paramref name="givenArguments"/> select: the one whose <see cref="ComponentVariant.SelectedBy"/>
+    /// argument is given, else the default one. Null when the class has no variants or when several selecting arguments
+    /// are given (a conflict the caller reports).
+    /// </summary>
+    public ComponentVariant? SelectVariant(IEnumerable<string> givenArguments)
+    {
+        if (Variants.IsEmpty)
+            return null;
+        var given = new HashSet<string>(givenArguments, StringComparer.Ordinal);
+        var selected = Variants.Where(v => given.Contains(v.SelectedBy)).ToList();
+        return selected.Count switch
+        {
+            0 => Variants.FirstOrDefault(v => v.IsDefault),
+            1 => selected[0],
+            _ => null,
+        };
+    }
 }

@@ -45,6 +45,9 @@ internal static class CrossArgumentChecks
         foreach (var choice in descriptor.Choices)
             CheckChoice(context, owner, component, choice);
 
+        if (descriptor.SelectVariant(component.Arguments.Select(a => a.Key.Text)) is { } variant)
+            CheckVariant(context, owner, component, variant);
+
         if (descriptor.ClassName == "OneCycleLR" && !Given(arguments, "total_steps") && !(Given(arguments, "epochs") && Given(arguments, "steps_per_epoch")))
             context.Report(ScheduleDiagnosticDescriptors.DependentArgumentMissing, component.Name.Span, owner,
                 "give 'total_steps', or both 'epochs' and 'steps_per_epoch', so the cycle's length is known");
@@ -96,6 +99,22 @@ internal static class CrossArgumentChecks
         else if (given.Count == 0 && choice.Required)
             context.Report(ScheduleDiagnosticDescriptors.DependentArgumentMissing, component.Name.Span, owner,
                 "give one of " + ValidationContext.Quoted(choice.Names) + " (" + choice.Reason + ")");
+    }
+
+    /// <summary>
+    /// Arguments of the shared name that the selected class does not take (Distiller's PolynomialLR has no
+    /// <c>verbose</c>), and the ones it requires (its <c>power</c> has no default).
+    /// </summary>
+    private static void CheckVariant(ValidationContext context, string owner, ComponentDefinition component, ComponentVariant variant)
+    {
+        var selector = Find(component.Arguments, variant.SelectedBy);
+        foreach (var argument in component.Arguments.Where(a => !variant.Parameters.Any(p => p.Name == a.Key.Text)))
+            context.Report(ScheduleDiagnosticDescriptors.ConflictingArguments, argument.Key.Span, owner,
+                variant.SelectedBy, argument.Key.Text,
+                variant.QualifiedName + " takes only " + ValidationContext.Quoted(variant.Parameters.Select(p => p.Name)));
+        foreach (var parameter in variant.Parameters.Where(p => p.Required && !Given(component.Arguments, p.Name)))
+            context.Report(ScheduleDiagnosticDescriptors.DependentArgumentMissing, selector?.Key.Span ?? component.Name.Span, owner,
+                $"'{variant.SelectedBy}' selects {variant.QualifiedName}, which needs '{parameter.Name}' ({parameter.TypeDescription}): {parameter.Summary}");
     }
 
     private static bool HasBlockShape(EquatableArray<MappingEntry> arguments) =>

@@ -1,4 +1,6 @@
+using Distiller.Typed.Catalogue;
 using Distiller.Typed.LearningRate;
+using Distiller.Typed.Schedules;
 using TorchSharp;
 
 namespace Distiller.Typed.Tests.LearningRate;
@@ -86,17 +88,61 @@ public class LrSchedulerFactoryTests
     }
 
     [Fact]
+    public void CatalogueRangesAndDistillersRequiredPowerAreEnforced()
+    {
+        // torch: ReduceLROnPlateau raises for factor >= 1.0; the catalogue's range is (0, 1).
+        Assert.Contains("'factor' must be a number in (0, 1)", Fails("ReduceLROnPlateau", new() { ["factor"] = 1.5 }).Message);
+        // Distiller's PolynomialLR(optimizer, T_max, power, last_epoch=-1): power has no default there (torch's has 1.0).
+        var e = Fails("PolynomialLR", new() { ["T_max"] = 10 });
+        Assert.Contains("distiller.learning_rate.PolynomialLR", e.Message);
+        Assert.Contains("requires the argument 'power'", e.Message);
+        Assert.Contains("each >= 0", Fails("MultiStepLR", new() { ["milestones"] = new[] { 2, -1 } }).Message);
+    }
+
+    [Fact]
+    public void QualifiedNamesMustMatchTheClassesOrigin()
+    {
+        using var h = new LrHarness(lr: 1.0);
+        LrSchedulerFactory.Create("torch.optim.lr_scheduler.StepLR", new Dictionary<string, object?> { ["step_size"] = 1, ["gamma"] = 0.5 }, h.Optimizer).step(1);
+        Assert.Equal(0.5, h.Lr, 15); // 1.0 × 0.5^⌊1/1⌋
+        Assert.IsType<MultiStepMultiGammaLR>(LrSchedulerFactory.Create("distiller.learning_rate.MultiStepMultiGammaLR",
+            new Dictionary<string, object?> { ["milestones"] = new[] { 1 }, ["gammas"] = new[] { 0.5 } }, h.Optimizer));
+        Assert.Contains("Unknown LR scheduler class 'torch.optim.lr_scheduler.MultiStepMultiGammaLR'",
+            Fails("torch.optim.lr_scheduler.MultiStepMultiGammaLR", new() { ["milestones"] = new[] { 1 }, ["gammas"] = new[] { 0.5 } }).Message);
+        Assert.Contains("'total_iters'", Fails("distiller.learning_rate.PolynomialLR", new() { ["total_iters"] = 3, ["power"] = 1 }).Message);
+    }
+
+    [Fact]
+    public void DeprecatedVerboseAndWarmRestartsAreAccepted()
+    {
+        using var h = new LrHarness(lr: 1.0);
+        // ConstantLR with verbose: the factor applies before total_iters: 1.0 × 0.5.
+        LrSchedulerFactory.Create("ConstantLR", new Dictionary<string, object?> { ["factor"] = 0.5, ["total_iters"] = 2, ["verbose"] = false }, h.Optimizer);
+        Assert.Equal(0.5, h.Lr, 15);
+        // total_iters 0 is refused: torch's recursive ConstantLR would scale by factor at epoch 0 and never undo it.
+        Assert.Contains("'total_iters' must be an integer > 0", Fails("ConstantLR", new() { ["total_iters"] = 0 }).Message);
+        using var h2 = new LrHarness(lr: 1.0);
+        var sgdr = Assert.IsType<CosineAnnealingWarmRestarts>(LrSchedulerFactory.Create("CosineAnnealingWarmRestarts",
+            new Dictionary<string, object?> { ["T_0"] = 3, ["verbose"] = true }, h2.Optimizer));
+        Assert.Equal((3, 1, 0.0), (sgdr.T0, sgdr.TMult, sgdr.EtaMin)); // catalogue defaults T_mult 1, eta_min 0.0
+        Assert.Contains("'T_mult' must be an integer >= 1", Fails("CosineAnnealingWarmRestarts", new() { ["T_0"] = 3, ["T_mult"] = 0 }).Message);
+    }
+
+    [Fact]
     public void EveryCatalogueEntryIsEitherBuildableOrExplained()
     {
-        foreach (var d in LrSchedulerCatalogue.All)
+        var lrSchedulers = ComponentCatalogue.InSection(ScheduleSection.LrSchedulers).ToList();
+        foreach (var d in lrSchedulers)
         {
             Assert.NotEmpty(d.Parameters);
             Assert.Equal(d.Parameters.Count, d.Parameters.Select(p => p.Name).Distinct().Count());
-            Assert.True(d.IsSupported || d.UnsupportedReason!.Length > 10, d.ClassName);
-            Assert.All(d.Parameters, p => Assert.Equal(p.Required, p.Default is null));
+            // Required exactly when there is no default; except PolynomialLR's T_max, optional because it selects Distiller's variant.
+            Assert.All(d.Parameters, p => Assert.Equal(p.Required, p.Default is null && !d.Variants.Any(v => v.SelectedBy == p.Name)));
+            Assert.All(d.Variants.SelectMany(v => v.Parameters), p => Assert.Equal(p.Required, p.Default is null));
         }
+        Assert.All(ComponentCatalogue.Unsupported.Where(u => u.Section == ScheduleSection.LrSchedulers), u => Assert.True(u.Reason.Length > 10, u.ClassName));
         Assert.Equal(
-            new[] { "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau", "CyclicLR", "OneCycleLR", "PolynomialLR", "MultiStepMultiGammaLR", "LinearLR", "ConstantLR", "CosineAnnealingWarmRestarts" },
-            LrSchedulerCatalogue.SupportedClassNames);
+            new[] { "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau", "CyclicLR", "OneCycleLR", "PolynomialLR", "MultiStepMultiGammaLR", "LinearLR", "ConstantLR", "CosineAnnealingWarmRestarts" }.Order(),
+            lrSchedulers.Select(d => d.ClassName).Order());
     }
 }

@@ -121,6 +121,34 @@ public class ComponentCatalogueTests
     }
 
     [Fact]
+    public void CosineAnnealingWarmRestartsIsCataloguedAsTorchHasIt()
+    {
+        // torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1, verbose=...)
+        Assert.Null(ComponentCatalogue.FindUnsupported("CosineAnnealingWarmRestarts"));
+        Assert.True(Parameter("CosineAnnealingWarmRestarts", "T_0").Required);
+        Assert.Equal(ParameterType.Int, Parameter("CosineAnnealingWarmRestarts", "T_0").Type);
+        Assert.False(Parameter("CosineAnnealingWarmRestarts", "T_0").Range!.Contains(0));
+        Assert.Equal(("1", ParameterType.Int), (Default("CosineAnnealingWarmRestarts", "T_mult"), Parameter("CosineAnnealingWarmRestarts", "T_mult").Type));
+        Assert.False(Parameter("CosineAnnealingWarmRestarts", "T_mult").Range!.Contains(0));
+        Assert.Equal(("0.0", ParameterType.Float), (Default("CosineAnnealingWarmRestarts", "eta_min"), Parameter("CosineAnnealingWarmRestarts", "eta_min").Type));
+    }
+
+    [Fact]
+    public void PolynomialLrVariantsFollowTheGivenArguments()
+    {
+        var polynomial = Component("PolynomialLR");
+        var distillers = polynomial.SelectVariant(new[] { "T_max", "power" })!;
+        Assert.Equal("distiller.learning_rate.PolynomialLR", distillers.QualifiedName);
+        Assert.Equal(new[] { "T_max", "power" }, distillers.Parameters.Select(p => p.Name));
+        Assert.All(distillers.Parameters, p => Assert.True(p.Required));
+        Assert.Equal("torch.optim.lr_scheduler.PolynomialLR", polynomial.SelectVariant(new[] { "total_iters" })!.QualifiedName);
+        Assert.Equal("torch.optim.lr_scheduler.PolynomialLR", polynomial.SelectVariant(Array.Empty<string>())!.QualifiedName);
+        Assert.Null(polynomial.SelectVariant(new[] { "T_max", "total_iters" }));
+        // Every variant's arguments are arguments of the shared name.
+        Assert.All(polynomial.Variants.SelectMany(v => v.Parameters), p => Assert.NotNull(polynomial.Parameter(p.Name)));
+    }
+
+    [Fact]
     public void OptimizerAndPostTrainingFlags()
     {
         Assert.All(ComponentCatalogue.InSection(ScheduleSection.LrSchedulers), c => Assert.True(c.NeedsOptimizer));

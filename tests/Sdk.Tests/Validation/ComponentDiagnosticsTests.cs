@@ -247,6 +247,20 @@ public class ComponentDiagnosticsTests
     }
 
     [Fact]
+    public void PolynomialLrWithTMaxIsDistillersClass()
+    {
+        // Distiller's PolynomialLR(optimizer, T_max, power, last_epoch=-1): power has no default, and there is no verbose.
+        var missing = Only(WithPolicy("lr_scheduler", "lr", "lr_schedulers:", "  lr:", "    class: PolynomialLR", "    T_max: 100"));
+        AssertAt(missing, "DTS034", 4, 5);
+        Assert.Contains("distiller.learning_rate.PolynomialLR", missing.Message);
+        Assert.Contains("'power'", missing.Message);
+        var verbose = Only(WithPolicy("lr_scheduler", "lr", "lr_schedulers:", "  lr:", "    class: PolynomialLR", "    T_max: 100", "    power: 1", "    verbose: false"));
+        AssertAt(verbose, "DTS033", 6, 5);
+        // torch's PolynomialLR(optimizer, total_iters=5, power=1.0, last_epoch=-1, verbose=...) has defaults for both.
+        Assert.Empty(Parse(WithPolicy("lr_scheduler", "lr", "lr_schedulers:", "  lr:", "    class: PolynomialLR", "    verbose: false")).Diagnostics);
+    }
+
+    [Fact]
     public void DTS034_NStdClippingNeedsTheNumberOfStds()
     {
         var d = Only("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    clip_acts: N_STD");

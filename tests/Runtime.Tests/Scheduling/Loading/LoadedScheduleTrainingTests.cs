@@ -175,3 +175,42 @@ public class ResumedEpochTests
         Assert.Equal(expectedLr, optimizer.ParamGroups.First().LearningRate, 12);
     }
 }
+
+/// <summary>torch's CosineAnnealingWarmRestarts, which TorchSharp lacks, loads from YAML like any other LR scheduler.</summary>
+public class CosineAnnealingWarmRestartsLoadingTests
+{
+    private const string Sgdr = """
+        version: 1
+        lr_schedulers:
+          sgdr:
+            class: CosineAnnealingWarmRestarts
+            T_0: 4
+            T_mult: 2
+            eta_min: 0.01
+        policies:
+          - lr_scheduler:
+              instance_name: sgdr
+            starting_epoch: 0
+            ending_epoch: 20
+            frequency: 1
+        """;
+
+    [Theory]
+    // Periods: epochs [0, 4) (T_i = 4), then [4, 12) (T_i = 8), then [12, 28). lr = 0.01 + (0.1 − 0.01)(1 + cos(π·T_cur/T_i))/2;
+    // built with resumed epoch r the scheduler stands at epoch r + 1.
+    [InlineData(null, 0.1)]                  // epoch 0: T_cur 0 → 0.01 + 0.09 × 1 = 0.1
+    [InlineData(1, 0.055)]                   // epoch 2: T_cur 2, T_i 4 → cos(π/2) = 0 → 0.01 + 0.045
+    [InlineData(4, 0.0965745789630079)]      // epoch 5: T_cur 1, T_i 8 → 0.01 + 0.09 × (1 + 0.9238795325)/2
+    [InlineData(7, 0.055)]                   // epoch 8: T_cur 4, T_i 8 → cos(π/2) = 0
+    [InlineData(11, 0.1)]                    // epoch 12: restart, T_cur 0
+    public void LoadsAndFollowsSgdr(int? resumedEpoch, double expectedLr)
+    {
+        using var model = new LoadingModels.AlexNetLike();
+        var optimizer = optim.SGD(model.parameters(), 0.1);
+        using var scheduler = CompressionSchedulerLoader.FromYaml(model, optimizer, Sgdr, "sgdr.yaml", resumedEpoch);
+        var policy = Assert.IsType<LRPolicy>(Assert.Single(scheduler.Policies).Policy);
+        var sgdr = Assert.IsType<Distiller.Typed.LearningRate.CosineAnnealingWarmRestarts>(policy.Scheduler);
+        Assert.Equal((4, 2, 0.01), (sgdr.T0, sgdr.TMult, sgdr.EtaMin));
+        Assert.Equal(expectedLr, optimizer.ParamGroups.First().LearningRate, 12);
+    }
+}

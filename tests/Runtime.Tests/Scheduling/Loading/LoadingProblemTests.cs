@@ -112,6 +112,31 @@ public class LoadingProblemTests
     }
 
     [Fact]
+    public void DistillersPolynomialLrNeedsItsPower()
+    {
+        // T_max selects distiller.learning_rate.PolynomialLR(optimizer, T_max, power, last_epoch=-1): power has no default.
+        const string yaml = """
+            version: 1
+            lr_schedulers:
+              poly:
+                class: PolynomialLR
+                T_max: 10
+            policies:
+              - lr_scheduler:
+                  instance_name: poly
+                starting_epoch: 0
+                ending_epoch: 10
+                frequency: 1
+            """;
+        using var model = new LoadingModels.AlexNetLike();
+        var e = Assert.Throws<ScheduleException>(() => CompressionSchedulerLoader.FromYaml(model, optim.SGD(model.parameters(), 0.1), yaml, "poly.yaml"));
+        var problem = Assert.Single(e.Problems);
+        // The loader's model-free check (the Sdk validator) finds it at T_max, line 5, before anything is built.
+        Assert.Equal("poly.yaml(5,5): error DTS034: 'poly' (PolynomialLR): 'T_max' selects distiller.learning_rate.PolynomialLR, which needs 'power' (number): Degree of the polynomial.",
+            problem.ToString());
+    }
+
+    [Fact]
     public void AThinningExtensionFailsSayingThinningIsNotSupported()
     {
         // line 3 "  remover:" → column 3

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Distiller.Typed.Generators.Benchmarks.GeneratorRunBenchmarks).Assembly).Run(args);

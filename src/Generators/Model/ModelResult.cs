@@ -1,0 +1,21 @@
+using Distiller.Typed.Generators.Helpers;
+
+namespace Distiller.Typed.Generators.Model;
+
+/// <summary>Stage 2's output for one annotated class: its shape, or the reason analysis failed (no crash).</summary>
+internal sealed record ModelResult(ModelShape? Shape, string? Failure, string ClassName)
+{
+    public static ImmutableEquatableArray<ModelShape> Shapes(System.Collections.Immutable.ImmutableArray<ModelResult> results)
+    {
+        var shapes = new System.Collections.Generic.List<ModelShape>();
+        foreach (var result in results)
+        {
+            if (result.Shape is not null)
+            {
+                shapes.Add(result.Shape);
+            }
+        }
+
+        return shapes.ToImmutableEquatableArray();
+    }
+}

@@ -1,0 +1,593 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Distiller.Typed.Generators.Helpers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Distiller.Typed.Generators.Model;
+
+/// <summary>
+/// Reads a <c>[CompressibleModel]</c> TorchSharp module class, without running it, into the parameter and module
+/// names <c>RegisterComponents()</c> will give it: module and <c>Parameter</c> fields (or their
+/// <c>[ComponentName]</c>), TorchSharp layer factories with their <c>bias:</c> / <c>affine:</c> switches,
+/// <c>Sequential</c> / <c>ModuleList</c> / <c>ModuleDict</c> built from arguments or filled by
+/// <c>append</c> / <c>Add</c>, and custom modules from the same compilation. Whatever it cannot know it marks
+/// open instead of guessing, so a name below an open module is never reported.
+/// </summary>
+internal sealed class ModelShapeParser
+{
+    private const int MaxDepth = 16;
+
+    private readonly Compilation _compilation;
+    private readonly CancellationToken _cancellationToken;
+    private readonly INamedTypeSymbol? _moduleType;
+    private readonly INamedTypeSymbol? _parameterType;
+    private readonly INamedTypeSymbol? _componentNameAttribute;
+    private readonly Dictionary<INamedTypeSymbol, ModuleNode> _classes = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<INamedTypeSymbol> _inProgress = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<SyntaxTree, SemanticModel> _semanticModels = new();
+
+    private ModelShapeParser(Compilation compilation, SemanticModel? known, CancellationToken cancellationToken)
+    {
+        if (known is not null)
+        {
+            _semanticModels[known.SyntaxTree] = known;
+        }
+
+        _compilation = compilation;
+        _cancellationToken = cancellationToken;
+        _moduleType = compilation.GetTypeByMetadataName("TorchSharp.torch+nn+Module");
+        _parameterType = compilation.GetTypeByMetadataName("TorchSharp.Modules.Parameter");
+        _componentNameAttribute = compilation.GetTypeByMetadataName("TorchSharp.Utils.ComponentNameAttribute");
+    }
+
+    /// <summary>The shape of <paramref name="modelType"/>; the result holds only strings.</summary>
+    public static ModelShape Parse(INamedTypeSymbol modelType, Compilation compilation, CancellationToken cancellationToken, SemanticModel? semanticModel = null)
+    {
+        var parser = new ModelShapeParser(compilation, semanticModel, cancellationToken);
+        var root = parser.AnalyzeClass(modelType, depth: 0);
+
+        var parameters = new List<ModelParameter>();
+        var modules = new List<ModelModule>();
+        var openPrefixes = new List<string>();
+        root.Flatten(string.Empty, parameters, modules, openPrefixes);
+
+        var ns = modelType.ContainingNamespace is { IsGlobalNamespace: false } containing
+            ? containing.ToDisplayString()
+            : string.Empty;
+        return new ModelShape(
+            modelType.Name,
+            ns,
+            modelType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            IsVisibleOutside(modelType),
+            IsAccessibleFromNamespace(modelType),
+            ContainingTypePrefix(modelType),
+            parameters.ToImmutableEquatableArray(),
+            modules.ToImmutableEquatableArray(),
+            openPrefixes.Distinct().ToImmutableEquatableArray());
+    }
+
+    private static bool IsAccessibleFromNamespace(INamedTypeSymbol type)
+    {
+        for (var t = type; t is not null; t = t.ContainingType)
+        {
+            // A generic class cannot be named without its type arguments either.
+            if (t.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal
+                || t.TypeParameters.Length > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string ContainingTypePrefix(INamedTypeSymbol type)
+    {
+        var prefix = string.Empty;
+        for (var t = type.ContainingType; t is not null; t = t.ContainingType)
+        {
+            prefix = t.Name + prefix;
+        }
+
+        return prefix;
+    }
+
+    private static bool IsVisibleOutside(INamedTypeSymbol type)
+    {
+        for (ISymbol? s = type; s is INamedTypeSymbol t; s = t.ContainingType)
+        {
+            if (t.DeclaredAccessibility != Accessibility.Public)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private ModuleNode AnalyzeClass(INamedTypeSymbol type, int depth)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        if (_classes.TryGetValue(type, out var known))
+        {
+            return known;
+        }
+
+        // A module type that contains itself, or a tree deeper than any real network: stop and say nothing.
+        if (depth > MaxDepth || !_inProgress.Add(type) || type.DeclaringSyntaxReferences.Length == 0)
+        {
+            return ModuleNode.Open(type.Name);
+        }
+
+        var node = new ModuleNode(type.Name);
+        var body = new ClassBody(type, SemanticModelOf, _cancellationToken);
+
+        foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
+        {
+            // An auto-property's backing field is registered too, under its compiler name
+            // (TorchSharp's named_parameters() gives "<Fc>k__BackingField.weight" for `Linear Fc { get; }`).
+            if (field.IsStatic || field.IsConst || (field.IsImplicitlyDeclared && field.AssociatedSymbol is not IPropertySymbol))
+            {
+                continue;
+            }
+
+            var name = ComponentName(field) ?? field.Name;
+            if (IsParameterType(field.Type))
+            {
+                if (body.Assignments(field).Any())
+                {
+                    node.Parameters.Add(new ModelParameter(name, 0, false));
+                }
+
+                continue;
+            }
+
+            if (!IsModuleType(field.Type))
+            {
+                continue;
+            }
+
+            var child = AnalyzeField(field, body, depth);
+            if (child is not null)
+            {
+                node.AddChild(name, child);
+            }
+        }
+
+        foreach (var (childName, childExpression, model) in body.RegisterModuleCalls())
+        {
+            var child = Resolve(childExpression, model, depth);
+            if (childName is null)
+            {
+                node.IsOpen = true;
+            }
+            else if (child is not null)
+            {
+                node.AddChild(childName, child);
+            }
+        }
+
+        foreach (var parameterName in body.RegisterParameterCalls())
+        {
+            if (parameterName is null)
+            {
+                node.IsOpen = true;
+            }
+            else
+            {
+                node.Parameters.Add(new ModelParameter(parameterName, 0, false));
+            }
+        }
+
+        // Fields of a custom base class are not walked: say nothing below it.
+        if (type.BaseType is { } baseType && baseType.DeclaringSyntaxReferences.Length > 0)
+        {
+            node.IsOpen = true;
+        }
+
+        _inProgress.Remove(type);
+        _classes[type] = node;
+        return node;
+    }
+
+    private string? ComponentName(IFieldSymbol field)
+    {
+        foreach (var attribute in field.GetAttributes())
+        {
+            if (_componentNameAttribute is not null
+                && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _componentNameAttribute))
+            {
+                foreach (var named in attribute.NamedArguments)
+                {
+                    if (named.Key == "Name" && named.Value.Value is string value && value.Length > 0)
+                    {
+                        return value;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private ModuleNode? AnalyzeField(IFieldSymbol field, ClassBody body, int depth)
+    {
+        ModuleNode? node = null;
+        var assigned = false;
+        foreach (var (expression, model) in body.Assignments(field))
+        {
+            assigned = true;
+            var resolved = Resolve(expression, model, depth);
+            if (resolved is not null)
+            {
+                node = node is null ? resolved : ModuleNode.Union(node, resolved);
+            }
+        }
+
+        if (!assigned)
+        {
+            // Never assigned in this class: null at RegisterComponents(), so TorchSharp does not register it.
+            return null;
+        }
+
+        node ??= FromType(field.Type, depth);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (IsContainer(node.TypeName))
+        {
+            node = ApplyMutations(node, body.Mutations(field), body.EscapesToUnknownCode(field), depth);
+        }
+
+        return node;
+    }
+
+    /// <summary>What an expression evaluates to, as a module; null for <c>null</c>.</summary>
+    private ModuleNode? Resolve(ExpressionSyntax expression, SemanticModel model, int depth)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        switch (expression)
+        {
+            case ParenthesizedExpressionSyntax parenthesized:
+                return Resolve(parenthesized.Expression, model, depth);
+            case CastExpressionSyntax cast:
+                return Resolve(cast.Expression, model, depth);
+            case LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.NullLiteralExpression):
+                return null;
+            case PostfixUnaryExpressionSyntax postfix when postfix.IsKind(SyntaxKind.SuppressNullableWarningExpression):
+                return Resolve(postfix.Operand, model, depth);
+            case ConditionalExpressionSyntax conditional:
+                return UnionOf(Resolve(conditional.WhenTrue, model, depth), Resolve(conditional.WhenFalse, model, depth));
+            case BinaryExpressionSyntax coalesce when coalesce.IsKind(SyntaxKind.CoalesceExpression):
+                return UnionOf(Resolve(coalesce.Left, model, depth), Resolve(coalesce.Right, model, depth));
+            case InvocationExpressionSyntax invocation:
+                return ResolveInvocation(invocation, model, depth);
+            case BaseObjectCreationExpressionSyntax creation:
+                return ResolveCreation(creation, model, depth);
+            case IdentifierNameSyntax identifier when model.GetSymbolInfo(identifier, _cancellationToken).Symbol is ILocalSymbol local:
+                return ResolveLocal(local, identifier, model, depth);
+        }
+
+        return FromType(model.GetTypeInfo(expression, _cancellationToken).Type, depth)
+            ?? ModuleNode.Open("?");
+    }
+
+    private SemanticModel SemanticModelOf(SyntaxTree tree)
+    {
+        if (!_semanticModels.TryGetValue(tree, out var model))
+        {
+            model = _compilation.GetSemanticModel(tree);
+            _semanticModels[tree] = model;
+        }
+
+        return model;
+    }
+
+    private static ModuleNode? UnionOf(ModuleNode? a, ModuleNode? b) =>
+        a is null ? b : b is null ? a : ModuleNode.Union(a, b);
+
+    private ModuleNode ResolveLocal(ILocalSymbol local, IdentifierNameSyntax use, SemanticModel model, int depth)
+    {
+        // `var conv = Conv2d(...); seq.append(conv);` — one initializer and no later assignment.
+        if (local.DeclaringSyntaxReferences.Length == 1
+            && local.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is VariableDeclaratorSyntax { Initializer: { } initializer } declarator)
+        {
+            var scope = declarator.FirstAncestorOrSelf<BlockSyntax>();
+            var reassigned = scope is not null && scope.DescendantNodes()
+                .OfType<AssignmentExpressionSyntax>()
+                .Any(a => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(a.Left, _cancellationToken).Symbol, local));
+            if (!reassigned)
+            {
+                return Resolve(initializer.Value, model, depth) ?? ModuleNode.Open(local.Type.Name);
+            }
+        }
+
+        return FromType(local.Type, depth) ?? ModuleNode.Open(local.Type.Name);
+    }
+
+    private ModuleNode ResolveCreation(BaseObjectCreationExpressionSyntax creation, SemanticModel model, int depth)
+    {
+        var type = model.GetTypeInfo(creation, _cancellationToken).Type as INamedTypeSymbol;
+        if (type is null)
+        {
+            return ModuleNode.Open("?");
+        }
+
+        if (type.DeclaringSyntaxReferences.Length > 0 && IsModuleType(type))
+        {
+            return AnalyzeClass(type, depth + 1);
+        }
+
+        if (IsTorchSharpModules(type) && IsContainer(type.Name) && (creation.ArgumentList?.Arguments.Count ?? 0) == 0)
+        {
+            return new ModuleNode(type.Name);
+        }
+
+        return FromType(type, depth) ?? ModuleNode.Open(type.Name);
+    }
+
+    private ModuleNode ResolveInvocation(InvocationExpressionSyntax invocation, SemanticModel model, int depth)
+    {
+        if (model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol method)
+        {
+            return ModuleNode.Open("?");
+        }
+
+        var returnType = method.ReturnType as INamedTypeSymbol;
+        if (IsTorchSharpFactory(method) && returnType is not null && IsTorchSharpModules(returnType))
+        {
+            if (IsContainer(returnType.Name))
+            {
+                return ContainerFromArguments(returnType.Name, invocation, model, depth);
+            }
+
+            return Layer(returnType.Name, model.GetOperation(invocation, _cancellationToken) as IInvocationOperation);
+        }
+
+        // A helper in the same compilation that returns one expression (`Block(...) => Sequential(...)`).
+        if (method.DeclaringSyntaxReferences.Length == 1 && depth < MaxDepth)
+        {
+            var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken);
+            var returned = ReturnedExpressions(syntax).ToList();
+            if (returned.Count > 0)
+            {
+                var helperModel = SemanticModelOf(syntax.SyntaxTree);
+                ModuleNode? result = null;
+                foreach (var expression in returned)
+                {
+                    result = UnionOf(result, Resolve(expression, helperModel, depth + 1));
+                }
+
+                if (result is not null)
+                {
+                    return result;
+                }
+            }
+        }
+
+        return FromType(returnType, depth) ?? ModuleNode.Open(returnType?.Name ?? "?");
+    }
+
+    private static IEnumerable<ExpressionSyntax> ReturnedExpressions(SyntaxNode method)
+    {
+        switch (method)
+        {
+            case MethodDeclarationSyntax { ExpressionBody: { } arrow }:
+                return [arrow.Expression];
+            case LocalFunctionStatementSyntax { ExpressionBody: { } localArrow }:
+                return [localArrow.Expression];
+            case MethodDeclarationSyntax { Body: { } body }:
+                return Returns(body);
+            case LocalFunctionStatementSyntax { Body: { } localBody }:
+                return Returns(localBody);
+            default:
+                return [];
+        }
+
+        static IEnumerable<ExpressionSyntax> Returns(BlockSyntax body) => body.DescendantNodes(n => n is not (LambdaExpressionSyntax or LocalFunctionStatementSyntax))
+            .OfType<ReturnStatementSyntax>()
+            .Select(r => r.Expression)
+            .OfType<ExpressionSyntax>();
+    }
+
+    /// <summary>A TorchSharp layer from its factory call; a parameter whose switch argument is a non-constant
+    /// expression is kept, marked conditional.</summary>
+    private static ModuleNode Layer(string typeName, IInvocationOperation? operation)
+    {
+        var parameters = TorchSharpLayers.ParametersOf(typeName);
+        if (parameters is null)
+        {
+            return ModuleNode.Open(typeName);
+        }
+
+        var node = new ModuleNode(typeName);
+        foreach (var parameter in parameters)
+        {
+            var conditional = false;
+            var absent = false;
+            foreach (var switchName in parameter.SwitchArguments)
+            {
+                var argument = operation?.Arguments.FirstOrDefault(a => a.Parameter?.Name == switchName);
+                var constant = argument?.Value.ConstantValue;
+                absent |= constant is { HasValue: true, Value: false };
+
+                // No operation, no such argument (another overload) or a value known only at run time.
+                conditional |= constant is not { HasValue: true, Value: true };
+            }
+
+            if (!absent)
+            {
+                node.Parameters.Add(new ModelParameter(parameter.Name, parameter.Rank, conditional));
+            }
+        }
+
+        return node;
+    }
+
+    private ModuleNode ContainerFromArguments(string containerType, InvocationExpressionSyntax invocation, SemanticModel model, int depth)
+    {
+        var node = new ModuleNode(containerType);
+        var index = 0;
+        foreach (var argument in invocation.ArgumentList.Arguments)
+        {
+            if (argument.Expression is TupleExpressionSyntax { Arguments.Count: 2 } tuple)
+            {
+                var key = model.GetConstantValue(tuple.Arguments[0].Expression, _cancellationToken);
+                var child = Resolve(tuple.Arguments[1].Expression, model, depth) ?? ModuleNode.Open("?");
+                node.AddChild(key is { HasValue: true, Value: string name } ? name : ModuleNode.KeySegment, child);
+                continue;
+            }
+
+            var type = model.GetTypeInfo(argument.Expression, _cancellationToken).Type;
+            if (type is not null && IsModuleType(type))
+            {
+                var child = Resolve(argument.Expression, model, depth);
+                if (child is not null)
+                {
+                    node.AddChild((index++).ToString(System.Globalization.CultureInfo.InvariantCulture), child);
+                }
+
+                continue;
+            }
+
+            // An array, list or enumerable built elsewhere: the entries are not visible here.
+            node.IsOpen = true;
+        }
+
+        return node;
+    }
+
+    /// <summary>Applies <c>append</c> / <c>Add</c> / indexer stores on a container field. Positional entries keep
+    /// their index only when every one is added in straight-line constructor code; otherwise the index becomes
+    /// <c>&lt;index&gt;</c> and the entry's shape is the union of every element seen.</summary>
+    private ModuleNode ApplyMutations(ModuleNode container, IReadOnlyList<ContainerMutation> mutations, bool escapes, int depth)
+    {
+        if (mutations.Count == 0 && !escapes)
+        {
+            return container;
+        }
+
+        var result = new ModuleNode(container.TypeName, container.IsOpen || escapes);
+        var positional = new List<ModuleNode>();
+        var named = new List<KeyValuePair<string, ModuleNode>>();
+        foreach (var child in container.Children)
+        {
+            if (int.TryParse(child.Key, out _))
+            {
+                positional.Add(child.Value);
+            }
+            else
+            {
+                named.Add(child);
+            }
+        }
+
+        var indexKnown = !container.IsOpen;
+        foreach (var mutation in mutations)
+        {
+            if (mutation.Kind == MutationKind.Unknown)
+            {
+                result.IsOpen = true;
+                continue;
+            }
+
+            var element = mutation.Element is null ? ModuleNode.Open("?") : Resolve(mutation.Element, mutation.Model, depth) ?? ModuleNode.Open("?");
+            if (mutation.Kind == MutationKind.Positional)
+            {
+                positional.Add(element);
+                indexKnown &= mutation.InStraightLineConstructor;
+            }
+            else
+            {
+                named.Add(new KeyValuePair<string, ModuleNode>(mutation.Key ?? ModuleNode.KeySegment, element));
+            }
+        }
+
+        if (indexKnown)
+        {
+            for (var i = 0; i < positional.Count; i++)
+            {
+                result.AddChild(i.ToString(System.Globalization.CultureInfo.InvariantCulture), positional[i]);
+            }
+        }
+        else if (positional.Count > 0)
+        {
+            var union = positional[0];
+            for (var i = 1; i < positional.Count; i++)
+            {
+                union = ModuleNode.Union(union, positional[i]);
+            }
+
+            result.AddChild(ModuleNode.IndexSegment, union);
+        }
+
+        foreach (var entry in named)
+        {
+            result.AddChild(entry.Key, entry.Value);
+        }
+
+        return result;
+    }
+
+    /// <summary>The module a declared type tells, when no creation expression is visible.</summary>
+    private ModuleNode? FromType(ITypeSymbol? type, int depth)
+    {
+        if (type is not INamedTypeSymbol named || !IsModuleType(named))
+        {
+            return null;
+        }
+
+        if (named.DeclaringSyntaxReferences.Length > 0 && named.IsSealed)
+        {
+            return AnalyzeClass(named, depth + 1);
+        }
+
+        if (IsTorchSharpModules(named) && TorchSharpLayers.ParametersOf(named.Name) is { } parameters)
+        {
+            // The type is known but not its arguments: every switchable parameter may or may not exist.
+            var node = new ModuleNode(named.Name);
+            foreach (var parameter in parameters)
+            {
+                node.Parameters.Add(new ModelParameter(parameter.Name, parameter.Rank, parameter.SwitchArguments.Length > 0));
+            }
+
+            return node;
+        }
+
+        return ModuleNode.Open(named.Name);
+    }
+
+    private bool IsModuleType(ITypeSymbol type)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, _moduleType))
+            {
+                return true;
+            }
+        }
+
+        // Module<T, TResult> and friends when only interfaces are seen (IModule<,>).
+        return type.AllInterfaces.Any(i => i.Name == "IModule" && IsTorchSharp(i));
+    }
+
+    private bool IsParameterType(ITypeSymbol type) =>
+        SymbolEqualityComparer.Default.Equals(type, _parameterType);
+
+    private static bool IsContainer(string typeName) =>
+        typeName is "Sequential" or "ModuleList" or "ModuleDict";
+
+    private static bool IsTorchSharp(ISymbol symbol) => symbol.ContainingAssembly?.Name == "TorchSharp";
+
+    private static bool IsTorchSharpModules(INamedTypeSymbol type) =>
+        IsTorchSharp(type) && type.ContainingNamespace.ToDisplayString() == "TorchSharp.Modules";
+
+    private static bool IsTorchSharpFactory(IMethodSymbol method) =>
+        IsTorchSharp(method) && method.IsStatic && method.ContainingType.Name == "nn";
+}

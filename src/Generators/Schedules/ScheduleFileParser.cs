@@ -1,0 +1,73 @@
+using System;
+using System.Linq;
+using System.Threading;
+using Distiller.Typed.Diagnostics;
+using Distiller.Typed.Generators.Diagnostics;
+using Distiller.Typed.Generators.Helpers;
+using Distiller.Typed.Schedules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Distiller.Typed.Generators.Schedules;
+
+/// <summary>Stage 1: reads an additional file and parses it with the Sdk, detached from the compilation.</summary>
+internal static class ScheduleFileParser
+{
+    private const string ModelMetadataKey = "build_metadata.AdditionalFiles.Model";
+    private const string ProjectDirKey = "build_property.ProjectDir";
+
+    public static bool IsSchedule(AdditionalText text) =>
+        text.Path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
+        || text.Path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+
+    public static ScheduleInput Read(AdditionalText text, AnalyzerConfigOptionsProvider options, CancellationToken cancellationToken)
+    {
+        var content = text.GetText(cancellationToken)?.ToString() ?? string.Empty;
+        options.GetOptions(text).TryGetValue(ModelMetadataKey, out var model);
+        options.GlobalOptions.TryGetValue(ProjectDirKey, out var projectDir);
+        return new ScheduleInput(text.Path, content, string.IsNullOrWhiteSpace(model) ? null : model!.Trim(), DisplayPath(text.Path, projectDir));
+    }
+
+    /// <summary><paramref name="path"/> relative to the project folder with '/' separators, else its file name.</summary>
+    internal static string DisplayPath(string path, string? projectDir)
+    {
+        var normalised = path.Replace('\\', '/');
+        if (!string.IsNullOrEmpty(projectDir))
+        {
+            var prefix = projectDir!.Replace('\\', '/');
+            prefix = prefix.EndsWith("/", StringComparison.Ordinal) ? prefix : prefix + "/";
+            if (normalised.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return normalised.Substring(prefix.Length);
+            }
+        }
+
+        return System.IO.Path.GetFileName(path);
+    }
+
+    public static ScheduleFile Parse(ScheduleInput input, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var result = Schedule.Parse(input.Text, input.Path);
+            return new ScheduleFile(
+                input.Path,
+                input.DisplayPath,
+                input.ModelMetadata,
+                result.Document,
+                result.Diagnostics.Select(DiagnosticFactory.FromSdk).ToImmutableEquatableArray(),
+                result.HasErrors);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new ScheduleFile(
+                input.Path,
+                input.DisplayPath,
+                input.ModelMetadata,
+                ScheduleDocument.Empty(input.Path),
+                ImmutableEquatableArray.Create(DiagnosticInfo.Create(GeneratorDiagnostics.InternalError, input.Path, SourceSpan.FileStart, input.Path, e.GetType().Name, e.Message)),
+                HasErrors: true);
+        }
+    }
+}

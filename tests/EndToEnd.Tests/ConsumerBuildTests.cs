@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 
 namespace Distiller.Typed.EndToEnd.Tests;
 
@@ -13,7 +12,7 @@ public sealed class ConsumerBuildTests : IDisposable
 
     public ConsumerBuildTests()
     {
-        var consumer = Path.Combine(ProjectDirectory(), "Consumer");
+        var consumer = Path.Combine(RepositoryRoot(), "tests", "EndToEnd.Tests", "Consumer");
         Directory.CreateDirectory(Path.Combine(_directory, "schedules"));
         File.Copy(Path.Combine(consumer, "ResNet20.cs"), Path.Combine(_directory, "ResNet20.cs"));
         File.Copy(Path.Combine(consumer, "Program.cs"), Path.Combine(_directory, "Program.cs"));
@@ -25,7 +24,7 @@ public sealed class ConsumerBuildTests : IDisposable
     [Fact]
     public void A_misspelled_layer_fails_the_build_at_the_yaml_position_and_the_fixed_schedule_builds_and_runs()
     {
-        var schedule = File.ReadAllText(Path.Combine(ProjectDirectory(), "Consumer", "resnet20.schedule_agp.yaml"));
+        var schedule = File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "EndToEnd.Tests", "Consumer", "resnet20.schedule_agp.yaml"));
         var schedulePath = Path.Combine(_directory, "schedules", "resnet20.schedule_agp.yaml");
 
         // Line 10 is "      - layer2.1.conv2.weight"; the name starts at column 9.
@@ -101,7 +100,12 @@ public sealed class ConsumerBuildTests : IDisposable
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
-    private static string ProjectDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
-
-    private static string RepositoryRoot() => Path.GetFullPath(Path.Combine(ProjectDirectory(), "..", ".."));
+    /// <summary>Walks up from the test assembly ([CallerFilePath] is mapped in CI builds, so it cannot be used).</summary>
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Distiller.Typed.sln")))
+            dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Distiller.Typed.sln not found above " + AppContext.BaseDirectory);
+    }
 }

@@ -1,17 +1,26 @@
-using System.Runtime.CompilerServices;
-
 namespace Distiller.Typed.Snapshot.Tests.Infrastructure;
 
-/// <summary>Folders of the test project and the repository, found from this source file's own path.</summary>
+/// <summary>
+/// Folders of the test project and the repository, found by walking up from the test assembly to
+/// Distiller.Typed.sln (source paths are mapped in CI builds, so [CallerFilePath] cannot be used).
+/// </summary>
 internal static class TestPaths
 {
-    public static string ProjectDirectory { get; } = Path.GetFullPath(Path.Combine(ThisDirectory(), ".."));
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    public static string RepositoryRoot { get; } = Path.GetFullPath(Path.Combine(ProjectDirectory, "..", ".."));
+    public static string RepoRoot => RepositoryRoot;
+
+    public static string ProjectDirectory { get; } = Path.Combine(RepositoryRoot, "tests", "Snapshot");
 
     public static string SnapshotsDirectory => Path.Combine(ProjectDirectory, "Snapshots");
 
     public static string TestModel(string fileName) => File.ReadAllText(Path.Combine(ProjectDirectory, "TestModels", fileName));
 
-    private static string ThisDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    private static string FindRepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Distiller.Typed.sln")))
+            dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Distiller.Typed.sln not found above " + AppContext.BaseDirectory);
+    }
 }

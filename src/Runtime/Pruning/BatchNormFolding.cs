@@ -42,10 +42,10 @@ public sealed class BatchNormFolding
             throw new ArgumentException($"The input shape for fold_batchnorm must have positive dimensions; got [{string.Join(", ", inputShape)}].",
                 nameof(inputShape));
 
-        var producers = new Dictionary<IntPtr, string>();
-        // Conv outputs are kept referenced until the trace ends: a collected tensor's native handle can be reused by
-        // a later tensor (e.g. a ReLU's output), which would then look like that convolution's output.
-        var convOutputs = new List<Tensor>();
+        // A batch norm is fed directly by a convolution when the last leaf module to run before it was that
+        // convolution and its input is that convolution's output. Handles alone are not enough: Sequential disposes
+        // intermediate outputs, so a later tensor (e.g. a ReLU's output) can get a freed convolution output's handle.
+        (string Name, IntPtr Output)? lastConv = null;
         var pairs = new Dictionary<string, (Conv2d, BatchNorm2d)>(StringComparer.Ordinal);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         var convs = new Dictionary<string, Conv2d>(StringComparer.Ordinal);
@@ -55,32 +55,40 @@ public sealed class BatchNormFolding
         {
             foreach (var (name, module) in model.named_modules())
             {
+                var moduleName = name;
                 if (module is Conv2d conv)
                 {
                     convs[name] = conv;
-                    var moduleName = name;
                     var handle = conv.register_forward_hook((_, _, output) =>
                     {
-                        producers[output.Handle] = moduleName;
-                        convOutputs.Add(output);
+                        lastConv = (moduleName, output.Handle);
                         return output;
                     });
                     removers.Add(handle.remove);
                 }
                 else if (module is BatchNorm2d bn)
                 {
-                    var bnName = name;
                     var handle = bn.register_forward_hook((_, input, output) =>
                     {
-                        if (producers.TryGetValue(input.Handle, out var convName))
+                        if (lastConv is { } producer && producer.Output == input.Handle)
                         {
+                            var convName = producer.Name;
                             var key = convName.Length == 0 ? "weight" : convName + ".weight";
                             if (pairs.ContainsKey(key))
                                 throw new InvalidOperationException(
-                                    $"fold_batchnorm: convolution '{convName}' feeds more than one batch norm ('{names[key]}', '{bnName}').");
+                                    $"fold_batchnorm: convolution '{convName}' feeds more than one batch norm ('{names[key]}', '{moduleName}').");
                             pairs[key] = (convs[convName], bn);
-                            names[key] = bnName;
+                            names[key] = moduleName;
                         }
+                        return output;
+                    });
+                    removers.Add(handle.remove);
+                }
+                else if (!module.children().Any() && module is nn.Module<Tensor, Tensor> leaf)
+                {
+                    var handle = leaf.register_forward_hook((_, _, output) =>
+                    {
+                        lastConv = null;
                         return output;
                     });
                     removers.Add(handle.remove);
@@ -94,7 +102,6 @@ public sealed class BatchNormFolding
         }
         finally
         {
-            GC.KeepAlive(convOutputs);
             foreach (var remove in removers)
                 remove();
             model.train(wasTraining);

@@ -25,19 +25,19 @@ internal static class ScheduleBinder
             var model = ChooseModel(file, models, diagnostics);
             if (model is null)
             {
-                return new BoundSchedule(null, diagnostics.ToImmutableEquatableArray());
+                return new BoundSchedule(null, diagnostics.ToEquatableArray());
             }
 
             var checker = new NameChecker(model, file.Path, diagnostics);
             checker.Check(file.Document);
             var hasErrors = file.HasErrors || diagnostics.Any(d => IsError(d.Id));
             var emit = CreateEmitModel(file, model, checker.Normalised, hasErrors, runtime);
-            return new BoundSchedule(emit, diagnostics.ToImmutableEquatableArray());
+            return new BoundSchedule(emit, diagnostics.ToEquatableArray());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             diagnostics.Add(DiagnosticInfo.Create(GeneratorDiagnostics.InternalError, file.Path, SourceSpan.FileStart, file.FileName, e.GetType().Name, e.Message));
-            return new BoundSchedule(null, diagnostics.ToImmutableEquatableArray());
+            return new BoundSchedule(null, diagnostics.ToEquatableArray());
         }
     }
 
@@ -115,22 +115,22 @@ internal static class ScheduleBinder
                         var descriptor = NameArguments.Of(component, a.Key.Text);
                         return new OptionModel(a.Key.Text, Identifiers.Unique(Identifiers.Pascal(a.Key.Text), optionNames), Normalise(a.Value, normalised), a.Key.Span, descriptor?.Type, descriptor?.Nullable ?? false, descriptor?.Summary);
                     })
-                    .ToImmutableEquatableArray();
+                    .ToEquatableArray();
                 instances.Add(new InstanceModel(component.Section, component.InstanceName, component.ClassName ?? string.Empty, property, component.Name.Span, options));
             }
         }
 
         var policies = hasErrors
-            ? ImmutableEquatableArray<PolicyModel>.Empty
+            ? EquatableArray<PolicyModel>.Empty
             : document.Policies.Select(p => new PolicyModel(
                 p.Section,
                 p.InstanceName?.Text ?? string.Empty,
-                (p.Args?.Entries ?? default).Select(e => new MappingEntryModel(e.Key.Text, Normalise(e.Value, normalised), e.Key.Span)).ToImmutableEquatableArray(),
+                (p.Args?.Entries ?? default).Select(e => new MappingEntryModel(e.Key.Text, Normalise(e.Value, normalised), e.Key.Span)).ToEquatableArray(),
                 Int(p.StartingEpoch),
                 Int(p.EndingEpoch),
                 Int(p.Frequency),
-                p.Epochs?.Items.OfType<ScalarValue>().Select(s => s.TryGetInt32(out var i) ? i : 0).ToImmutableEquatableArray(),
-                p.Span)).ToImmutableEquatableArray();
+                p.Epochs?.Items.OfType<ScalarValue>().Select(s => s.TryGetInt32(out var i) ? i : 0).ToEquatableArray(),
+                p.Span)).ToEquatableArray();
 
         var hint = (model.Namespace.Length == 0 ? string.Empty : model.Namespace + ".") + className + "." + StableHash(file.Path) + ".g.cs";
         return new ScheduleEmitModel(
@@ -146,7 +146,7 @@ internal static class ScheduleBinder
             needsOptimizer,
             hasErrors,
             runtime,
-            instances.ToImmutableEquatableArray(),
+            instances.ToEquatableArray(),
             policies);
     }
 

@@ -24,7 +24,7 @@ internal static class DiagnosticFactory
     }
 
     public static DiagnosticInfo FromSdk(ScheduleDiagnostic diagnostic) =>
-        new(diagnostic.Id, diagnostic.Path, diagnostic.Span, Helpers.ImmutableEquatableArray.ToImmutableEquatableArray(diagnostic.Arguments));
+        new(diagnostic.Id, diagnostic.Path, diagnostic.Span, diagnostic.Arguments);
 
     public static Diagnostic ToDiagnostic(DiagnosticInfo info)
     {

@@ -25,8 +25,8 @@ internal sealed record ScheduleEmitModel(
     bool NeedsOptimizer,
     bool HasErrors,
     RuntimeFeatures Runtime,
-    ImmutableEquatableArray<InstanceModel> Instances,
-    ImmutableEquatableArray<PolicyModel> Policies);
+    EquatableArray<InstanceModel> Instances,
+    EquatableArray<PolicyModel> Policies);
 
 /// <summary>One declared instance and its editable options.</summary>
 internal sealed record InstanceModel(
@@ -35,7 +35,7 @@ internal sealed record InstanceModel(
     string ClassName,
     string PropertyName,
     SourceSpan Span,
-    ImmutableEquatableArray<OptionModel> Options);
+    EquatableArray<OptionModel> Options);
 
 /// <summary>One argument of an instance: its YAML key, C# property name, value (names already normalised) and the
 /// catalogue's type for it (null when the catalogue does not know the argument).</summary>
@@ -45,18 +45,18 @@ internal sealed record OptionModel(string Key, string PropertyName, ScheduleValu
 internal sealed record PolicyModel(
     ScheduleSection Section,
     string InstanceName,
-    ImmutableEquatableArray<MappingEntryModel> Args,
+    EquatableArray<MappingEntryModel> Args,
     int? StartingEpoch,
     int? EndingEpoch,
     int? Frequency,
-    ImmutableEquatableArray<int>? Epochs,
+    EquatableArray<int>? Epochs,
     SourceSpan Span);
 
 /// <summary>A policy argument (e.g. <c>levels</c>, <c>keep_mask</c>).</summary>
 internal sealed record MappingEntryModel(string Key, ScheduleValue Value, SourceSpan KeySpan);
 
 /// <summary>The result of stage 3 for one schedule: what to emit (null when no model is bound) and what to report.</summary>
-internal sealed record BoundSchedule(ScheduleEmitModel? Emit, ImmutableEquatableArray<DiagnosticInfo> Diagnostics);
+internal sealed record BoundSchedule(ScheduleEmitModel? Emit, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>One generated file.</summary>
 internal sealed record GeneratedSource(string HintName, string Text);

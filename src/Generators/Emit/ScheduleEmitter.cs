@@ -158,7 +158,7 @@ internal static class ScheduleEmitter
         foreach (var policy in model.Policies)
         {
             var args = $"new {ArgumentMap}(SchedulePath)" + string.Concat(policy.Args.Select(a => $".Add({Identifiers.Literal(a.Key)}, {ValueEmitter.Untyped(a.Value)}, {ValueEmitter.Span(a.KeySpan)})"));
-            var epochs = policy.Epochs is null ? "null" : $"new int[] {{ {Identifiers.Join(policy.Epochs.Select(e => e.ToString(System.Globalization.CultureInfo.InvariantCulture)))} }}";
+            var epochs = policy.Epochs is null ? "null" : $"new int[] {{ {Identifiers.Join(policy.Epochs.Value.Select(e => e.ToString(System.Globalization.CultureInfo.InvariantCulture)))} }}";
             writer.WriteLine($"spec.Add(new {PolicySpec}(");
             writer.Indent++;
             writer.WriteLine($"{Section}.{policy.Section},");

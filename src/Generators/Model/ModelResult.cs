@@ -1,3 +1,4 @@
+using Distiller.Typed.Schedules;
 using Distiller.Typed.Generators.Helpers;
 
 namespace Distiller.Typed.Generators.Model;
@@ -5,7 +6,7 @@ namespace Distiller.Typed.Generators.Model;
 /// <summary>Stage 2's output for one annotated class: its shape, or the reason analysis failed (no crash).</summary>
 internal sealed record ModelResult(ModelShape? Shape, string? Failure, string ClassName)
 {
-    public static ImmutableEquatableArray<ModelShape> Shapes(System.Collections.Immutable.ImmutableArray<ModelResult> results)
+    public static EquatableArray<ModelShape> Shapes(System.Collections.Immutable.ImmutableArray<ModelResult> results)
     {
         var shapes = new System.Collections.Generic.List<ModelShape>();
         foreach (var result in results)
@@ -16,6 +17,6 @@ internal sealed record ModelResult(ModelShape? Shape, string? Failure, string Cl
             }
         }
 
-        return shapes.ToImmutableEquatableArray();
+        return shapes.ToEquatableArray();
     }
 }

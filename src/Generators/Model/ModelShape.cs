@@ -1,3 +1,4 @@
+using Distiller.Typed.Schedules;
 using Distiller.Typed.Generators.Helpers;
 
 namespace Distiller.Typed.Generators.Model;
@@ -27,9 +28,9 @@ internal sealed record ModelShape(
     bool IsPublic,
     bool IsAccessible,
     string Prefix,
-    ImmutableEquatableArray<ModelParameter> Parameters,
-    ImmutableEquatableArray<ModelModule> Modules,
-    ImmutableEquatableArray<string> OpenPrefixes)
+    EquatableArray<ModelParameter> Parameters,
+    EquatableArray<ModelModule> Modules,
+    EquatableArray<string> OpenPrefixes)
 {
     /// <summary>True when every module's contents are known, so "matches nothing" findings are safe.</summary>
     public bool IsClosed => OpenPrefixes.Count == 0;

@@ -1,3 +1,4 @@
+using Distiller.Typed.Schedules;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -65,9 +66,9 @@ internal sealed class ModelShapeParser
             IsVisibleOutside(modelType),
             IsAccessibleFromNamespace(modelType),
             ContainingTypePrefix(modelType),
-            parameters.ToImmutableEquatableArray(),
-            modules.ToImmutableEquatableArray(),
-            openPrefixes.Distinct().ToImmutableEquatableArray());
+            parameters.ToEquatableArray(),
+            modules.ToEquatableArray(),
+            openPrefixes.Distinct().ToEquatableArray());
     }
 
     private static bool IsAccessibleFromNamespace(INamedTypeSymbol type)

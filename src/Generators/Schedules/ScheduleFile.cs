@@ -18,7 +18,7 @@ internal sealed record ScheduleFile(
     string DisplayPath,
     string? ModelMetadata,
     ScheduleDocument Document,
-    ImmutableEquatableArray<DiagnosticInfo> Diagnostics,
+    EquatableArray<DiagnosticInfo> Diagnostics,
     bool HasErrors)
 {
     /// <summary>The file name: <c>alexnet.schedule_agp.yaml</c>.</summary>

@@ -56,7 +56,7 @@ internal static class ScheduleFileParser
                 input.DisplayPath,
                 input.ModelMetadata,
                 result.Document,
-                result.Diagnostics.Select(DiagnosticFactory.FromSdk).ToImmutableEquatableArray(),
+                result.Diagnostics.Select(DiagnosticFactory.FromSdk).ToEquatableArray(),
                 result.HasErrors);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -66,7 +66,7 @@ internal static class ScheduleFileParser
                 input.DisplayPath,
                 input.ModelMetadata,
                 ScheduleDocument.Empty(input.Path),
-                ImmutableEquatableArray.Create(DiagnosticInfo.Create(GeneratorDiagnostics.InternalError, input.Path, SourceSpan.FileStart, input.Path, e.GetType().Name, e.Message)),
+                EquatableArray.Create(DiagnosticInfo.Create(GeneratorDiagnostics.InternalError, input.Path, SourceSpan.FileStart, input.Path, e.GetType().Name, e.Message)),
                 HasErrors: true);
         }
     }

@@ -59,7 +59,7 @@ public sealed class L1Regularizer : IRegularizer
         if (!_strengths.TryGetValue(parameterName, out var strength))
             return regularizationLoss;
         using var scope = NewDisposeScope();
-        return regularizationLoss.add(parameter.abs().sum().mul(strength)).MoveToOuterDisposeScope();
+        return regularizationLoss.add(linalg.vector_norm(parameter, 1).mul(strength)).MoveToOuterDisposeScope(); // one op: no |W| copy
     }
 
     public void Threshold(Tensor parameter, string parameterName, MaskDictionary masks)

@@ -1,1 +1,4 @@
-System.Console.WriteLine("x");
+using Distiller.Typed.Samples.ResNetPrune.Cli;
+using Distiller.Typed.Samples.ResNetPrune.Training;
+
+return new ClassifierCommand(ClassifierJob.Run).Root.Parse(args).Invoke();

@@ -28,12 +28,17 @@ public static class FashionMnist
     /// <summary>The subset that ships next to the program (see data/README.md).</summary>
     public static string ShippedSubsetDirectory => Path.Combine(AppContext.BaseDirectory, "data");
 
+    /// <summary><c>--data subset</c> names the shipped subset even where the full set is installed.</summary>
+    public const string SubsetKeyword = "subset";
+
     /// <summary>
-    /// The directory the program reads: <paramref name="requested"/> if given, otherwise the full set from Debian's
+    /// The directory the program reads: the shipped subset for <see cref="SubsetKeyword"/>, <paramref name="requested"/> if given, otherwise the full set from Debian's
     /// package when installed, otherwise the shipped subset.
     /// </summary>
     public static string ResolveDirectory(string? requested)
     {
+        if (requested == SubsetKeyword)
+            return ShippedSubsetDirectory;
         if (!string.IsNullOrEmpty(requested))
             return requested;
         return File.Exists(Path.Combine(SystemDirectory, ImagesFile(DataSplit.Train))) ? SystemDirectory : ShippedSubsetDirectory;

@@ -44,7 +44,7 @@ public static class StateSerializer
                 using (var cpu = tensor.detach().cpu().contiguous())
                 {
                     writer.Write((int)cpu.dtype);
-                    writer.Write(cpu.dim());
+                    writer.Write((int)cpu.dim());
                     foreach (var d in cpu.shape)
                         writer.Write(d);
                     var bytes = cpu.bytes;

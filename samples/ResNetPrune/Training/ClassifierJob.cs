@@ -101,7 +101,7 @@ public static class ClassifierJob
             hooks.OnEpochBegin(epochContext);
             var lr = ClassifierTrainer.LearningRate(optimizer);
             var progress = new ProgressBar(output, $"Epoch {epoch + 1}/{settings.Epochs}", ExpectedBatches(train!.Count, settings), interactive);
-            var trained_ = trainer.TrainEpoch(epoch, train, settings.BatchSize, unchecked(seed * 1009 + epoch), settings.MaxBatches, progress);
+            var trained_ = trainer.TrainEpoch(epoch, train, settings.BatchSize, ShuffleSeed(seed, epoch), settings.MaxBatches, progress);
             last = trainer.Evaluate(test, settings.BatchSize, settings.MaxBatches);
             var sparsity = ModelSparsity.TotalPercent(model);
             hooks.OnEpochEnd(new EpochContext(model, hooks.Masks, epoch, optimizer)
@@ -141,6 +141,9 @@ public static class ClassifierJob
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Total time: {clock.Elapsed.TotalSeconds:F1} s"));
         return 0;
     }
+
+    /// <summary>The data order of an epoch depends only on the run's seed and the epoch, so a resumed run sees the same order.</summary>
+    public static int ShuffleSeed(int seed, int epoch) => unchecked(seed * 1009 + epoch);
 
     private static void Validate(ClassifierSettings settings)
     {

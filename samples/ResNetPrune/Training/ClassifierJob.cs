@@ -64,7 +64,7 @@ public static class ClassifierJob
 
         var trained = distillation is { Weights.Teacher: > 0 } ? model.parameters().Concat(teacher!.parameters()) : model.parameters();
         using var optimizer = optim.SGD(trained, settings.LearningRate, settings.Momentum, weight_decay: settings.WeightDecay);
-        using var hooks = new PolicyList(model, distillation is null ? [] : [distillation]);
+        using var hooks = CreateCompressionHooks(settings, model, distillation);
 
         var startEpoch = 0;
         double bestTop1 = double.NegativeInfinity;
@@ -73,6 +73,7 @@ public static class ClassifierJob
         {
             Checkpoint.Load(settings.ResumeFrom!, model, optimizer, hooks, distillation is { Weights.Teacher: > 0 } ? teacher : null, restoreRng: true);
             model.to(device);
+            optimizer.to(device); // momentum buffers are read onto the CPU
             startEpoch = resumed.Epoch + 1;
             (bestTop1, bestEpoch) = (resumed.BestTop1, resumed.BestEpoch);
             output.WriteLine($"Resumed from {settings.ResumeFrom} after epoch {resumed.Epoch}");
@@ -145,12 +146,29 @@ public static class ClassifierJob
     /// <summary>The data order of an epoch depends only on the run's seed and the epoch, so a resumed run sees the same order.</summary>
     public static int ShuffleSeed(int seed, int epoch) => unchecked(seed * 1009 + epoch);
 
-    private static void Validate(ClassifierSettings settings)
+    /// <summary>
+    /// The hook-in point for <c>--compress</c>: the hooks the training loop calls. Knowledge distillation is a policy
+    /// among them, as in Distiller (<c>compression_scheduler.add_policy(kd_policy, starting_epoch=args.kd_start_epoch)</c>).
+    /// A compression scheduler built from <see cref="ClassifierSettings.CompressionSchedule"/> takes the place of
+    /// <see cref="PolicyList"/> here, with the distillation policy added to it.
+    /// </summary>
+    private static ICompressionHooks CreateCompressionHooks(ClassifierSettings settings, nn.Module model, KnowledgeDistillationPolicy? distillation)
+    {
+        EnsureCompressionAvailable(settings);
+        return new PolicyList(model, distillation is null ? [] : [distillation]);
+    }
+
+    private static void EnsureCompressionAvailable(ClassifierSettings settings)
     {
         if (settings.CompressionSchedule is not null)
             throw new NotSupportedException(
                 $"--compress {settings.CompressionSchedule}: this build of ResNetPrune has no compression scheduler connected yet, " +
                 "so schedules cannot be applied. Run without --compress to train the dense model.");
+    }
+
+    private static void Validate(ClassifierSettings settings)
+    {
+        EnsureCompressionAvailable(settings); // before any data is read
         if (settings.Summary is "sparsity" or "compute")
             throw new NotSupportedException($"--summary {settings.Summary} is not available in this build yet; --summary model is.");
         if (settings.Evaluate && settings.ResumeFrom is null)

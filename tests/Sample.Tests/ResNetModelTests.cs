@@ -83,6 +83,19 @@ public class ResNetModelTests
         Assert.Equal(parameterTensors, model.named_parameters().Count());
     }
 
+    [Theory]
+    // Per block (from the ResNet-20 arithmetic): stage 1 4672; stage 2 first 14528, others 18560; stage 3 first 57728,
+    // others 73984; plus conv1+bn1 176 and fc 650.
+    // ResNet-32 (5 blocks): 176 + 5·4672 + (14528 + 4·18560) + (57728 + 4·73984) + 650 = 176 + 23360 + 88768 + 353664 + 650 = 466618
+    [InlineData("resnet32", 466618L)]
+    // ResNet-56 (9 blocks): 176 + 9·4672 + (14528 + 8·18560) + (57728 + 8·73984) + 650 = 176 + 42048 + 163008 + 649600 + 650 = 855482
+    [InlineData("resnet56", 855482L)]
+    public void DeeperResNetsHaveTheExpectedParameterCount(string arch, long count)
+    {
+        using var model = Architectures.Create(arch);
+        Assert.Equal(count, model.parameters().Sum(p => p.numel()));
+    }
+
     [Fact]
     public void UnknownArchitectureNamesTheValidOnes()
     {

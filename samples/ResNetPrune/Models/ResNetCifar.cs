@@ -90,21 +90,21 @@ public abstract class ResNetCifar : Module<Tensor, Tensor>
     }
 }
 
-/// <summary>ResNet-20: 3 blocks per stage, 16/32/64 channels, 0.27 M parameters (Distiller's <c>resnet20_cifar</c>).</summary>
+/// <summary>ResNet-20: 3 blocks per stage, 16/32/64 channels, 272,186 parameters with one input channel (Distiller's <c>resnet20_cifar</c>).</summary>
 [CompressibleModel]
 public sealed class ResNet20 : ResNetCifar
 {
     public ResNet20() : base(nameof(ResNet20), blocksPerStage: 3, baseWidth: 16) { }
 }
 
-/// <summary>ResNet-32: 5 blocks per stage, 16/32/64 channels, 0.46 M parameters (Distiller's <c>resnet32_cifar</c>).</summary>
+/// <summary>ResNet-32: 5 blocks per stage, 16/32/64 channels, 466,618 parameters with one input channel (Distiller's <c>resnet32_cifar</c>).</summary>
 [CompressibleModel]
 public sealed class ResNet32 : ResNetCifar
 {
     public ResNet32() : base(nameof(ResNet32), blocksPerStage: 5, baseWidth: 16) { }
 }
 
-/// <summary>ResNet-56: 9 blocks per stage, 16/32/64 channels, 0.85 M parameters (Distiller's <c>resnet56_cifar</c>).</summary>
+/// <summary>ResNet-56: 9 blocks per stage, 16/32/64 channels, 855,482 parameters with one input channel (Distiller's <c>resnet56_cifar</c>).</summary>
 [CompressibleModel]
 public sealed class ResNet56 : ResNetCifar
 {

@@ -92,6 +92,19 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public void DeterministicRunsWithoutASeedUseSeedZeroAndRepeat()
+    {
+        string[] Args(string dir) => [.. ProgramRunner.Tiny(dir, 1).Where(a => a != "--seed" && a != "5"), "--deterministic"];
+        var first = ProgramRunner.Run(Args(Dir("a")));
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.Contains("seed 0", first.Output);
+        Assert.Equal(0, ProgramRunner.Run(Args(Dir("b"))).ExitCode);
+        using var a = LoadModel(Path.Combine(Dir("a"), ClassifierJob.CheckpointFileName));
+        using var b = LoadModel(Path.Combine(Dir("b"), ClassifierJob.CheckpointFileName));
+        Assert.All(a.state_dict().Zip(b.state_dict()), p => Assert.True(Same(p.First.Value, p.Second.Value), p.First.Key));
+    }
+
+    [Fact]
     public void EvaluateReproducesTheLastValidationOfTheCheckpoint()
     {
         Assert.Equal(0, ProgramRunner.Run(ProgramRunner.Tiny(Dir("run"), 1)).ExitCode);

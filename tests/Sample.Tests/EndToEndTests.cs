@@ -130,6 +130,26 @@ public sealed class EndToEndTests : IDisposable
         Assert.Contains("holds a resnet20 model but --kd-teacher is resnet32", mismatch.Error);
     }
 
+    [Fact]
+    public void ATeacherTrainedAlongsideTheStudentIsCheckpointedAndResumed()
+    {
+        Assert.Equal(0, ProgramRunner.Run(ProgramRunner.Tiny(Dir("teacher"), 1)).ExitCode);
+        var teacher = Path.Combine(Dir("teacher"), ClassifierJob.CheckpointFileName);
+        string[] Kd(string dir, int epochs) => ProgramRunner.Tiny(dir, epochs, "--kd-teacher", "resnet20_narrow", "--kd-resume", teacher, "--kd-tw", "0.5", "--kd-temp", "2");
+
+        var straight = ProgramRunner.Run(Kd(Dir("straight"), 2));
+        Assert.True(straight.ExitCode == 0, straight.Error);
+        Assert.Equal(0, ProgramRunner.Run(Kd(Dir("resumed"), 1)).ExitCode);
+        var checkpoint = Path.Combine(Dir("resumed"), ClassifierJob.CheckpointFileName);
+        var rest = ProgramRunner.Run([.. Kd(Dir("resumed"), 2), "--resume-from", checkpoint]);
+        Assert.True(rest.ExitCode == 0, rest.Error);
+
+        // The teacher trained in epoch 0 must come back from the checkpoint, not from --kd-resume, for epoch 1 to match.
+        using var a = LoadModel(Path.Combine(Dir("straight"), ClassifierJob.CheckpointFileName));
+        using var b = LoadModel(checkpoint);
+        Assert.All(a.state_dict().Zip(b.state_dict()), p => Assert.True(Same(p.First.Value, p.Second.Value), p.First.Key));
+    }
+
     [Theory]
     [InlineData("--compress", "agp.yaml", "--compress agp.yaml")]
     [InlineData("--evaluate", null, "--resume-from")]

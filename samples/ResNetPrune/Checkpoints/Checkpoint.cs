@@ -1,5 +1,6 @@
 using Distiller.Typed.Samples.ResNetPrune.Training;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Distiller.Typed.Samples.ResNetPrune.Checkpoints;
@@ -20,7 +21,7 @@ public static class Checkpoint
     private const string Magic = "Distiller.Typed checkpoint";
     private const int FormatVersion = 1;
 
-    public static void Save(string path, CheckpointInfo info, nn.Module model, optim.Optimizer? optimizer,
+    public static void Save(string path, CheckpointInfo info, nn.Module model, OptimizerHelper? optimizer,
         ICompressionHooks? hooks, nn.Module? teacher)
     {
         var sections = new List<(string Name, Action<BinaryWriter> Write)>
@@ -29,7 +30,7 @@ public static class Checkpoint
             ("rng", w => StateSerializer.Write(w, [new("cpu", random.get_rng_state())])),
         };
         if (optimizer is not null)
-            sections.Add(("optimizer", w => ((TorchSharp.Modules.OptimizerHelper)optimizer).save_state_dict(w)));
+            sections.Add(("optimizer", w => optimizer.save_state_dict(w)));
         if (hooks is not null)
         {
             var state = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -84,14 +85,14 @@ public static class Checkpoint
     /// Restores what <paramref name="path"/> holds into the given objects (null ones are skipped). The model must be the
     /// architecture the checkpoint was made from.
     /// </summary>
-    public static CheckpointInfo Load(string path, nn.Module model, optim.Optimizer? optimizer = null,
+    public static CheckpointInfo Load(string path, nn.Module model, OptimizerHelper? optimizer = null,
         ICompressionHooks? hooks = null, nn.Module? teacher = null, bool restoreRng = false)
     {
         return Open(path, (info, sections) =>
         {
             Restore(path, sections, "model", r => model.load(r, strict: true));
             if (optimizer is not null && sections.ContainsKey("optimizer"))
-                Restore(path, sections, "optimizer", r => ((TorchSharp.Modules.OptimizerHelper)optimizer).load_state_dict(r));
+                Restore(path, sections, "optimizer", r => optimizer.load_state_dict(r));
             if (hooks is not null && sections.ContainsKey("compression"))
                 Restore(path, sections, "compression", r => hooks.LoadState(StateSerializer.Read(r)));
             if (teacher is not null && sections.ContainsKey("teacher"))

@@ -194,7 +194,8 @@ public static class ClassifierJob
             if (info.Arch != kd.TeacherArch)
                 throw new ArgumentException($"--kd-resume '{path}' holds a {info.Arch} model but --kd-teacher is {kd.TeacherArch}.");
             Checkpoint.Load(path, teacher);
-            output.WriteLine($"Teacher: {kd.TeacherArch} from {path} (top-1 {info.BestTop1:F2}% at its best epoch)");
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Teacher: {kd.TeacherArch} from {path} (saved after epoch {info.Epoch + 1}; that run's best top-1 {info.BestTop1:F2}%)"));
         }
         else
         {

@@ -87,11 +87,13 @@ internal sealed class ClassBody
                 i.Node.Expression is MemberAccessExpressionSyntax access ? SymbolOf(access.Expression, i.Model) : null))
             .ToList();
 
-    /// <summary>Every value stored in <paramref name="field"/>: its initializer and each <c>field = …</c>.</summary>
+    /// <summary>Every value stored in <paramref name="field"/> by this class's code: its initializer (when this class
+    /// declares the field) and each <c>field = …</c> (a derived class may assign a protected field of its base).</summary>
     public IEnumerable<(ExpressionSyntax Value, SemanticModel Model)> Assignments(IFieldSymbol field)
     {
         var property = field.AssociatedSymbol as IPropertySymbol;
-        foreach (var reference in (property ?? (ISymbol)field).DeclaringSyntaxReferences)
+        var declaresField = SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, _type.OriginalDefinition);
+        foreach (var reference in declaresField ? (property ?? (ISymbol)field).DeclaringSyntaxReferences : System.Collections.Immutable.ImmutableArray<SyntaxReference>.Empty)
         {
             var initializer = reference.GetSyntax(_cancellationToken) switch
             {
@@ -101,8 +103,11 @@ internal sealed class ClassBody
             };
             if (initializer is not null)
             {
-                var model = _declarations.First(d => d.Declaration.SyntaxTree == initializer.SyntaxTree).Model;
-                yield return (initializer.Value, model);
+                var model = _declarations.FirstOrDefault(d => d.Declaration.SyntaxTree == initializer.SyntaxTree).Model;
+                if (model is not null)
+                {
+                    yield return (initializer.Value, model);
+                }
             }
         }
 

@@ -125,21 +125,16 @@ internal sealed class ModelShapeParser
         }
 
         var node = new ModuleNode(type.Name);
-        var body = new ClassBody(type, SemanticModelOf, _cancellationToken);
+        var chain = ClassChain(type, out var baseOpen);
+        var bodies = chain.Select(t => new ClassBody(t, SemanticModelOf, _cancellationToken)).ToList();
+        node.IsOpen = baseOpen;
 
-        foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
+        foreach (var field in RegisteredFields(chain))
         {
-            // An auto-property's backing field is registered too, under its compiler name
-            // (TorchSharp's named_parameters() gives "<Fc>k__BackingField.weight" for `Linear Fc { get; }`).
-            if (field.IsStatic || field.IsConst || (field.IsImplicitlyDeclared && field.AssociatedSymbol is not IPropertySymbol))
-            {
-                continue;
-            }
-
             var name = ComponentName(field) ?? field.Name;
             if (IsParameterType(field.Type))
             {
-                if (body.Assignments(field).Any())
+                if (bodies.Any(b => b.Assignments(field).Any()))
                 {
                     node.Parameters.Add(new ModelParameter(name, 0, false));
                 }
@@ -152,14 +147,14 @@ internal sealed class ModelShapeParser
                 continue;
             }
 
-            var child = AnalyzeField(field, body, depth);
+            var child = AnalyzeField(field, bodies, depth);
             if (child is not null)
             {
                 node.AddChild(name, child);
             }
         }
 
-        foreach (var (childName, childExpression, model) in body.RegisterModuleCalls())
+        foreach (var (childName, childExpression, model) in bodies.SelectMany(b => b.RegisterModuleCalls()))
         {
             var child = Resolve(childExpression, model, depth);
             if (childName is null)
@@ -172,7 +167,7 @@ internal sealed class ModelShapeParser
             }
         }
 
-        foreach (var parameterName in body.RegisterParameterCalls())
+        foreach (var parameterName in bodies.SelectMany(b => b.RegisterParameterCalls()))
         {
             if (parameterName is null)
             {
@@ -182,12 +177,6 @@ internal sealed class ModelShapeParser
             {
                 node.Parameters.Add(new ModelParameter(parameterName, 0, false));
             }
-        }
-
-        // Fields of a custom base class are not walked: say nothing below it.
-        if (type.BaseType is { } baseType && baseType.DeclaringSyntaxReferences.Length > 0)
-        {
-            node.IsOpen = true;
         }
 
         _inProgress.Remove(type);
@@ -215,11 +204,11 @@ internal sealed class ModelShapeParser
         return null;
     }
 
-    private ModuleNode? AnalyzeField(IFieldSymbol field, ClassBody body, int depth)
+    private ModuleNode? AnalyzeField(IFieldSymbol field, IReadOnlyList<ClassBody> bodies, int depth)
     {
         ModuleNode? node = null;
         var assigned = false;
-        foreach (var (expression, model) in body.Assignments(field))
+        foreach (var (expression, model) in bodies.SelectMany(b => b.Assignments(field)))
         {
             assigned = true;
             var resolved = Resolve(expression, model, depth);
@@ -231,7 +220,7 @@ internal sealed class ModelShapeParser
 
         if (!assigned)
         {
-            // Never assigned in this class: null at RegisterComponents(), so TorchSharp does not register it.
+            // Never assigned by the class or its bases: null at RegisterComponents(), so TorchSharp does not register it.
             return null;
         }
 
@@ -241,13 +230,101 @@ internal sealed class ModelShapeParser
             return null;
         }
 
+        // `if (stride != 1) downsample = Sequential(…)`: present for some instances only.
+        if (!bodies.SelectMany(b => b.Assignments(field)).Any(a => IsUnconditional(a.Value)))
+        {
+            node = node.AsConditional();
+        }
+
         if (IsContainer(node.TypeName))
         {
-            node = ApplyMutations(node, body.Mutations(field), body.EscapesToUnknownCode(field), depth);
+            var mutations = bodies.SelectMany(b => b.Mutations(field)).ToList();
+            node = ApplyMutations(node, mutations, bodies.Any(b => b.EscapesToUnknownCode(field)), depth);
         }
 
         return node;
     }
+
+    /// <summary>True for a field initializer and for a store in a constructor's straight-line code (not under an
+    /// <c>if</c>, a loop, a <c>switch</c>, a <c>try</c>, a lambda or another method).</summary>
+    private static bool IsUnconditional(ExpressionSyntax value)
+    {
+        for (SyntaxNode? current = value.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent.Parent: FieldDeclarationSyntax } }:
+                case EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax }:
+                case ConstructorDeclarationSyntax:
+                    return true;
+                case AssignmentExpressionSyntax:
+                case ExpressionStatementSyntax:
+                case BlockSyntax:
+                case ArrowExpressionClauseSyntax:
+                    continue;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The class and its base classes declared in this compilation, most derived first, up to TorchSharp's
+    /// <c>Module</c> types. <paramref name="open"/> is set when a base is one the analysis cannot read (from another
+    /// assembly, generic, or a TorchSharp module other than <c>Module</c> itself).</summary>
+    private List<INamedTypeSymbol> ClassChain(INamedTypeSymbol type, out bool open)
+    {
+        var chain = new List<INamedTypeSymbol> { type };
+        open = false;
+        for (var t = type.BaseType; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType)
+        {
+            if (IsTorchSharp(t))
+            {
+                // Module, Module<T, TResult>, …: nothing registered below. Any other TorchSharp base (deriving
+                // from Sequential or Conv2d) brings components the analysis does not list.
+                open = t.Name != "Module";
+                break;
+            }
+
+            if (t.DeclaringSyntaxReferences.Length == 0 || t.IsGenericType || chain.Count > MaxDepth)
+            {
+                open = true;
+                break;
+            }
+
+            chain.Add(t);
+        }
+
+        return chain;
+    }
+
+    /// <summary>The fields TorchSharp 0.107's <c>RegisterComponents()</c> visits, in its order: it walks
+    /// <c>GetType()</c> then each base type, calling <c>GetFields(Public | NonPublic | Instance)</c> on each (the
+    /// type's own fields, then the non-private fields it inherits), and skips a field name it has seen.</summary>
+    private static IEnumerable<IFieldSymbol> RegisteredFields(IReadOnlyList<INamedTypeSymbol> chain)
+    {
+        var seen = new HashSet<string>(System.StringComparer.Ordinal);
+        for (var level = 0; level < chain.Count; level++)
+        {
+            for (var declaring = level; declaring < chain.Count; declaring++)
+            {
+                foreach (var field in InstanceFields(chain[declaring]))
+                {
+                    if ((declaring == level || field.DeclaredAccessibility != Accessibility.Private) && seen.Add(field.Name))
+                    {
+                        yield return field;
+                    }
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<IFieldSymbol> InstanceFields(INamedTypeSymbol type) =>
+        type.GetMembers().OfType<IFieldSymbol>().Where(field =>
+            // An auto-property's backing field is registered too, under its compiler name
+            // (TorchSharp's named_parameters() gives "<Fc>k__BackingField.weight" for `Linear Fc { get; }`).
+            !field.IsStatic && !field.IsConst && (!field.IsImplicitlyDeclared || field.AssociatedSymbol is IPropertySymbol));
 
     /// <summary>What an expression evaluates to, as a module; null for <c>null</c>.</summary>
     private ModuleNode? Resolve(ExpressionSyntax expression, SemanticModel model, int depth)
@@ -457,11 +534,135 @@ internal sealed class ModelShapeParser
                 continue;
             }
 
+            if (argument.Expression is IdentifierNameSyntax identifier
+                && model.GetSymbolInfo(identifier, _cancellationToken).Symbol is ILocalSymbol { Type: IArrayTypeSymbol } local
+                && FillFromLocalArray(node, local, identifier, model, depth))
+            {
+                continue;
+            }
+
             // An array, list or enumerable built elsewhere: the entries are not visible here.
             node.IsOpen = true;
         }
 
         return node;
+    }
+
+    /// <summary>
+    /// Entries of a local array handed to a container factory, as ResNet's stage helper builds it:
+    /// <c>var stage = new (string, Module)[n]; stage[0] = ("0", …); for (…) stage[i] = (i.ToString(), …);
+    /// return Sequential(stage);</c>. A constant key or index keeps its name; an index or key known only at run time
+    /// becomes <c>&lt;index&gt;</c> (an integer turned into a string) or <c>&lt;key&gt;</c>, and then every numbered entry
+    /// is merged into the <c>&lt;index&gt;</c> wildcard. False (the caller marks the container open) when the array is
+    /// used in any other way than element stores and this one call.
+    /// </summary>
+    private bool FillFromLocalArray(ModuleNode node, ILocalSymbol local, IdentifierNameSyntax use, SemanticModel model, int depth)
+    {
+        if (local.DeclaringSyntaxReferences.Length != 1
+            || local.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is not VariableDeclaratorSyntax { Initializer.Value: var initial } declarator
+            || declarator.FirstAncestorOrSelf<BlockSyntax>() is not { } scope
+            || declarator.SyntaxTree != use.SyntaxTree)
+        {
+            return false;
+        }
+
+        var entries = new List<KeyValuePair<string, ModuleNode>>();
+        switch (initial)
+        {
+            case ArrayCreationExpressionSyntax { Initializer: null }:
+                break;
+            case ArrayCreationExpressionSyntax { Initializer: { } elements }:
+                AddEntries(elements.Expressions);
+                break;
+            case ImplicitArrayCreationExpressionSyntax { Initializer: var implicitElements }:
+                AddEntries(implicitElements.Expressions);
+                break;
+            case InitializerExpressionSyntax bare:
+                AddEntries(bare.Expressions);
+                break;
+            default:
+                return false;
+        }
+
+        foreach (var reference in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (reference.Identifier.ValueText != local.Name || reference == use
+                || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(reference, _cancellationToken).Symbol, local))
+            {
+                continue;
+            }
+
+            if (reference.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" } length && length.Expression == reference)
+            {
+                continue;
+            }
+
+            // `stage[index] = value` is the only other use the analysis follows.
+            if (reference.Parent is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } element
+                || element.Parent is not AssignmentExpressionSyntax assignment
+                || !assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                || assignment.Left != element)
+            {
+                return false;
+            }
+
+            var index = element.ArgumentList.Arguments[0].Expression;
+            var position = model.GetConstantValue(index, _cancellationToken) is { HasValue: true, Value: int i }
+                ? i.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : ModuleNode.IndexSegment;
+            entries.Add(Entry(assignment.Right, position));
+        }
+
+        var wildcard = entries.Any(e => e.Key == ModuleNode.IndexSegment);
+        foreach (var entry in entries)
+        {
+            node.AddChild(wildcard && entry.Key.All(char.IsDigit) ? ModuleNode.IndexSegment : entry.Key, entry.Value);
+        }
+
+        return true;
+
+        void AddEntries(SeparatedSyntaxList<ExpressionSyntax> expressions)
+        {
+            for (var i = 0; i < expressions.Count; i++)
+            {
+                entries.Add(Entry(expressions[i], i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+
+        KeyValuePair<string, ModuleNode> Entry(ExpressionSyntax value, string position)
+        {
+            if (value is TupleExpressionSyntax { Arguments.Count: 2 } tuple)
+            {
+                var keyExpression = tuple.Arguments[0].Expression;
+                var key = model.GetConstantValue(keyExpression, _cancellationToken) is { HasValue: true, Value: string name }
+                    ? name
+                    : IsIntegerText(keyExpression, model) ? ModuleNode.IndexSegment : ModuleNode.KeySegment;
+                return new KeyValuePair<string, ModuleNode>(key, Resolve(tuple.Arguments[1].Expression, model, depth) ?? ModuleNode.Open("?"));
+            }
+
+            // Positional entries are named by their place in the array.
+            return new KeyValuePair<string, ModuleNode>(position, Resolve(value, model, depth) ?? ModuleNode.Open("?"));
+        }
+    }
+
+    /// <summary>True for an integer turned into a string: <c>i.ToString(…)</c> or <c>$"{i}"</c>.</summary>
+    private bool IsIntegerText(ExpressionSyntax expression, SemanticModel model)
+    {
+        switch (expression)
+        {
+            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ToString" } access } toString:
+                return IsInteger(model.GetTypeInfo(access.Expression, _cancellationToken).Type)
+                       && toString.ArgumentList.Arguments.All(a => model.GetTypeInfo(a.Expression, _cancellationToken).Type is { } t && t.Name is "CultureInfo" or "IFormatProvider");
+            case InterpolatedStringExpressionSyntax { Contents.Count: 1 } interpolated
+                when interpolated.Contents[0] is InterpolationSyntax { AlignmentClause: null, FormatClause: null } only:
+                return IsInteger(model.GetTypeInfo(only.Expression, _cancellationToken).Type);
+            default:
+                return false;
+        }
+
+        static bool IsInteger(ITypeSymbol? type) =>
+            type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16
+                or SpecialType.System_Byte or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_UInt16 or SpecialType.System_SByte;
     }
 
     /// <summary>Applies <c>append</c> / <c>Add</c> / indexer stores on a container field. Positional entries keep

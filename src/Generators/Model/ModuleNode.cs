@@ -87,6 +87,24 @@ internal sealed class ModuleNode
         return result;
     }
 
+    /// <summary>A copy whose parameters, down the whole subtree, exist only for some instances (a field assigned
+    /// under an <c>if</c>): still valid names, never reported missing.</summary>
+    public ModuleNode AsConditional()
+    {
+        var result = new ModuleNode(TypeName, IsOpen);
+        foreach (var parameter in Parameters)
+        {
+            result.Parameters.Add(parameter with { IsConditional = true });
+        }
+
+        foreach (var child in Children)
+        {
+            result.Children.Add(new KeyValuePair<string, ModuleNode>(child.Key, child.Value.AsConditional()));
+        }
+
+        return result;
+    }
+
     /// <summary>Flattens the tree into <c>named_parameters()</c> / <c>named_modules()</c> names.</summary>
     public void Flatten(
         string prefix,

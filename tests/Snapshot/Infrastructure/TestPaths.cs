@@ -16,6 +16,10 @@ internal static class TestPaths
 
     public static string TestModel(string fileName) => File.ReadAllText(Path.Combine(ProjectDirectory, "TestModels", fileName));
 
+    /// <summary>A source file of the ResNetPrune sample's models (samples/ResNetPrune/Models), read at test time.</summary>
+    public static string SampleModel(string fileName) =>
+        File.ReadAllText(Path.Combine(RepositoryRoot, "samples", "ResNetPrune", "Models", fileName));
+
     private static string FindRepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

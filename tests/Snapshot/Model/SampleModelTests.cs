@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.RegularExpressions;
 using Distiller.Typed.Generators.Model;
 using Distiller.Typed.Snapshot.Tests.Generator;
 using Distiller.Typed.Snapshot.Tests.Infrastructure;
@@ -108,6 +108,36 @@ public sealed class SampleModelTests
 
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
         Assert.Empty(run.CompilerProblems);
+    }
+
+    [Fact]
+    public void The_names_are_those_TorchSharp_registers_for_the_built_model()
+    {
+        // Build the sample's ResNet20 from the same sources and ask TorchSharp. Its layer1 blocks keep width and
+        // stride, so they have no downsample; layer2.0 and layer3.0 do.
+        var compilation = TestCompilation.Create(TestModels.ResNetPruneSources.ToArray());
+        using var stream = new MemoryStream();
+        var emit = compilation.Emit(stream);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        stream.Position = 0;
+        var context = new System.Runtime.Loader.AssemblyLoadContext(null, isCollectible: true);
+        var type = context.LoadFromStream(stream).GetType("Distiller.Typed.Samples.ResNetPrune.Models.ResNet20", throwOnError: true)!;
+        using var model = (TorchSharp.torch.nn.Module)Activator.CreateInstance(type)!;
+        var actual = model.named_parameters().Select(p => p.name).ToList();
+
+        Assert.Contains("layer2.0.downsample.0.weight", actual);
+        Assert.DoesNotContain("layer1.0.downsample.0.weight", actual);
+        Assert.Equal(3 + 3 * 3 * 6 + 2 * 3 + 2, actual.Count); // stem 3, 9 blocks × 6, 2 downsamples × 3, fc 2
+
+        // Every registered name is known to the generator, in the same order once the block index is a wildcard.
+        var collapsed = actual.Select(n => Regex.Replace(n, @"^(layer\d)\.\d+\.", "$1.<index>.")).Distinct().ToList();
+        var shape = Parse("ResNet20");
+        Assert.Equal(collapsed, shape.Parameters.Select(p => p.Name).Where(collapsed.Contains));
+
+        // And the generator's names the model lacks are only the conditional layer1 downsample ones.
+        Assert.Equal(
+            new[] { "layer1.<index>.downsample.0.weight", "layer1.<index>.downsample.1.weight", "layer1.<index>.downsample.1.bias" },
+            shape.Parameters.Where(p => !collapsed.Contains(p.Name)).Select(p => p.IsConditional ? p.Name : "(unconditional) " + p.Name));
     }
 
     private static ModelShape Parse(string className)

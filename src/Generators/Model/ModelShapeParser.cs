@@ -230,16 +230,16 @@ internal sealed class ModelShapeParser
             return null;
         }
 
-        // `if (stride != 1) downsample = Sequential(…)`: present for some instances only.
-        if (!bodies.SelectMany(b => b.Assignments(field)).Any(a => IsUnconditional(a.Value)))
-        {
-            node = node.AsConditional();
-        }
-
         if (IsContainer(node.TypeName))
         {
             var mutations = bodies.SelectMany(b => b.Mutations(field)).ToList();
             node = ApplyMutations(node, mutations, bodies.Any(b => b.EscapesToUnknownCode(field)), depth);
+        }
+
+        // `if (stride != 1) downsample = Sequential(…)`: present for some instances only.
+        if (!bodies.SelectMany(b => b.Assignments(field)).Any(a => IsUnconditional(a.Value)))
+        {
+            node = node.AsConditional();
         }
 
         return node;

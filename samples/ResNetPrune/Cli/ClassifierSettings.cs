@@ -1,0 +1,25 @@
+using Distiller.Typed.Distillation;
+
+namespace Distiller.Typed.Samples.ResNetPrune.Cli;
+
+/// <summary>Everything one run of the classifier was asked to do (the parsed command line).</summary>
+public sealed record ClassifierSettings
+{
+    public required string Arch { get; init; }
+    public int Epochs { get; init; }
+    public int BatchSize { get; init; }
+    public double LearningRate { get; init; }
+    public double Momentum { get; init; }
+    public double WeightDecay { get; init; }
+    public string? CompressionSchedule { get; init; }
+    public bool Evaluate { get; init; }
+    public string? ResumeFrom { get; init; }
+    public string? OutDir { get; init; }
+    public int? Seed { get; init; }
+    public bool Deterministic { get; init; }
+    public string Device { get; init; } = "auto";
+    public string? Summary { get; init; }
+    public string? DataDirectory { get; init; }
+    public int MaxBatches { get; init; }
+    public DistillationSettings? Distillation { get; init; }
+}

@@ -1,0 +1,17 @@
+using static TorchSharp.torch;
+
+namespace Distiller.Typed.Samples.ResNetPrune.Training;
+
+/// <summary>Top-k accuracy counts (a sample is correct when its label is among its k largest logits).</summary>
+public static class Accuracy
+{
+    /// <summary>How many of the rows of <paramref name="logits"/> have <paramref name="target"/> among their <paramref name="k"/> largest values.</summary>
+    public static long CorrectTopK(Tensor logits, Tensor target, int k)
+    {
+        if (k < 1 || k > logits.shape[1])
+            throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be between 1 and the number of classes ({logits.shape[1]}).");
+        using var scope = NewDisposeScope();
+        var (_, top) = logits.topk(k, dim: 1);
+        return top.eq(target.unsqueeze(1)).any(1).sum().item<long>();
+    }
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace Distiller.Typed.Samples.ResNetPrune.Training;
+
+/// <summary>
+/// One epoch's progress: redrawn in place on a terminal, printed at every tenth of the epoch when the output is
+/// redirected (a log file gets ten lines, not thousands).
+/// </summary>
+public sealed class ProgressBar(TextWriter output, string title, int total, bool interactive)
+{
+    private const int Width = 24;
+    private int _lastPrintedTenth = -1;
+
+    public static bool IsTerminal(TextWriter output) => ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+
+    public void Update(int done, double loss, double top1, double lr, double sparsity)
+    {
+        var filled = total == 0 ? Width : Width * done / total;
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"{title} [{new string('#', filled)}{new string('.', Width - filled)}] {done}/{total}  loss {loss:F4}  top1 {top1:F2}  lr {lr:G4}  sparsity {sparsity:F2}%");
+        if (interactive)
+        {
+            output.Write('\r' + line);
+            if (done == total)
+                output.WriteLine();
+            return;
+        }
+        var tenth = total == 0 ? 10 : 10 * done / total;
+        if (tenth == _lastPrintedTenth)
+            return;
+        _lastPrintedTenth = tenth;
+        output.WriteLine(line);
+    }
+}

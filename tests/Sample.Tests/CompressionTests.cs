@@ -165,6 +165,34 @@ public sealed class CompressionTests : IDisposable
         Assert.Contains("Test: loss", output);
     }
 
+    [Fact]
+    public void DoReFaScheduleReplacesTheModelsLayersAndTrains()
+    {
+        // DorefaQuantizer swaps the ReLUs for clipped quantizers and the convolutions for float-copy wrappers: this needs
+        // the model's layer fields typed Module<Tensor, Tensor>, else building the scheduler fails.
+        var schedule = Path.Combine(AppContext.BaseDirectory, "schedules", "resnet20.schedule_dorefa.yaml");
+        var (code, output, error) = ProgramRunner.Run(ProgramRunner.Tiny(Dir("dorefa"), 1, "--arch", "resnet20", "--compress", schedule));
+        Assert.True(code == 0, error);
+        Assert.Contains("compiled into the program; typed builder for resnet20", output);
+        Assert.Contains("Compressed model (resnet20.schedule_dorefa.yaml) (resnet20): top-1", output);
+    }
+
+    [Fact]
+    public void DefaultJobTrainsDenseThenPrunesAndComparesThem()
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, DefaultJob.Run(output, Dir("default"), maxBatches: 2, denseEpochs: 1, compressEpochs: 2));
+        var text = output.ToString();
+        Assert.Contains("Default job, step 1 of 2", text);
+        Assert.Contains("compiled into the program; typed builder for resnet20_narrow", text);
+        Assert.Contains("Default job: dense vs compressed", text);
+        // Epoch 1 of AGP prunes int(0.5125 * numel) of each block convolution (see the AGP test): layer1 6 x 295, layer2
+        // 590 + 5 x 1180, layer3 2361 + 5 x 4723 = 34,236 zeros of the model's 67,848 weights = 50.46 %.
+        Assert.Matches(@"AGP pruned  top-1 +\d+\.\d\d% .* sparsity 50\.46%", text);
+        Assert.True(File.Exists(Path.Combine(Dir("default"), "dense", ClassifierJob.BestFileName)));
+        Assert.True(File.Exists(Path.Combine(Dir("default"), "agp", "weights_sparsity.csv")));
+    }
+
     private static nn.Module<Tensor, Tensor> LoadModel(string checkpoint)
     {
         var model = Architectures.Create(Checkpoint.ReadInfo(checkpoint).Arch);

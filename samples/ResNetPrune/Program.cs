@@ -1,4 +1,8 @@
 using Distiller.Typed.Samples.ResNetPrune.Cli;
 using Distiller.Typed.Samples.ResNetPrune.Training;
 
-return new ClassifierCommand(ClassifierJob.Run).Root.Parse(args).Invoke();
+// No arguments: the default job (dense training, then AGP pruning, on the shipped subset). Otherwise the
+// compress_classifier.py-style command line; --help lists every flag.
+return args.Length == 0
+    ? DefaultJob.Run(Console.Out)
+    : new ClassifierCommand(ClassifierJob.Run).Root.Parse(args).Invoke();

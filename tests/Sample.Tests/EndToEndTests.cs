@@ -151,9 +151,10 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--compress", "agp.yaml", "--compress agp.yaml")]
+    [InlineData("--compress", "agp.yaml", "--compress: no schedule file at")]
     [InlineData("--evaluate", null, "--resume-from")]
-    [InlineData("--summary", "sparsity", "--summary sparsity")]
+    [InlineData("--quantize-eval", null, "add --evaluate")]
+    [InlineData("--exp-load-weights-from", "/nonexistent.ckpt", "--exp-load-weights-from: no checkpoint at '/nonexistent.ckpt'")]
     [InlineData("--data", "/nonexistent-dir", "apt-get install dataset-fashion-mnist")]
     public void BadRequestsFailWithAMessageNamingTheFlag(string flag, string? value, string expected)
     {

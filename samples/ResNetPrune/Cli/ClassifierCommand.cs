@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Distiller.Typed.Distillation;
+using Distiller.Typed.Quantization.CommandLine;
+using Distiller.Typed.Scheduling;
 using Distiller.Typed.Samples.ResNetPrune.Data;
 using Distiller.Typed.Samples.ResNetPrune.Models;
 
@@ -47,7 +49,9 @@ public sealed class ClassifierCommand
     };
     private readonly Option<string?> _compress = new("--compress")
     {
-        Description = "Compression schedule (YAML) to apply while training",
+        Description = "Compression schedule (Distiller YAML) to apply while training. A schedule compiled into this program " +
+                      "(schedules/resnet20.*.yaml for resnet20, schedules/resnet20narrow.*.yaml for resnet20_narrow) uses its generated " +
+                      "typed builder; any other file is loaded at run time and checked against the model's parameter and module names",
         HelpName = "SCHEDULE",
     };
     private readonly Option<bool> _evaluate = new("--evaluate")
@@ -57,6 +61,11 @@ public sealed class ClassifierCommand
     private readonly Option<string?> _resumeFrom = new("--resume-from")
     {
         Description = "Checkpoint to resume from: continues its epochs, optimizer and compression state",
+        HelpName = "PATH",
+    };
+    private readonly Option<string?> _loadWeights = new("--exp-load-weights-from")
+    {
+        Description = "Start from the model weights of this checkpoint only: fresh optimizer, schedule and epochs (e.g. prune a trained dense model)",
         HelpName = "PATH",
     };
     private readonly Option<string?> _outDir = new("--out-dir", "-o")
@@ -79,7 +88,7 @@ public sealed class ClassifierCommand
     };
     private readonly Option<string?> _summary = new("--summary")
     {
-        Description = "Print a summary and exit: model (modules and parameter shapes), sparsity or compute",
+        Description = "Print a summary of the model (with the weights of --resume-from or --exp-load-weights-from) and exit: model (modules and parameter shapes), sparsity (Distiller's weights sparsity table) or compute (MACs per layer)",
         HelpName = "sparsity|compute|model",
     };
     private readonly Option<string?> _data = new("--data")
@@ -93,6 +102,7 @@ public sealed class ClassifierCommand
         DefaultValueFactory = _ => 0,
     };
     private readonly DistillationOptions _distillation = new(Architectures.Names);
+    private readonly PostTrainQuantizationOptions _quantization = new();
 
     public ClassifierCommand(Func<ClassifierSettings, TextWriter, int> run)
     {
@@ -108,17 +118,19 @@ public sealed class ClassifierCommand
 
         Root = new RootCommand(
             "Trains, compresses and evaluates ResNets on Fashion-MNIST: the Distiller.Typed counterpart of Distiller's compress_classifier.py. " +
-            "With no arguments it trains the fast ResNet-20-narrow for a few epochs on the shipped subset and prints its accuracy.");
-        foreach (var option in new Option[] { _arch, _epochs, _batchSize, _lr, _momentum, _weightDecay, _compress, _evaluate, _resumeFrom, _outDir, _seed, _deterministic, _device, _summary, _data, _maxBatches })
+            "With no arguments it runs the default job on the shipped subset: trains the dense ResNet-20-narrow, prunes it with the compiled " +
+            "AGP schedule and prints dense vs compressed accuracy and the sparsity table.");
+        foreach (var option in new Option[] { _arch, _epochs, _batchSize, _lr, _momentum, _weightDecay, _compress, _evaluate, _resumeFrom, _loadWeights, _outDir, _seed, _deterministic, _device, _summary, _data, _maxBatches })
             Root.Options.Add(option);
         _distillation.AddTo(Root);
+        _quantization.AddTo(Root);
         Root.SetAction(parse =>
         {
             try
             {
                 return run(Read(parse), parse.InvocationConfiguration.Output);
             }
-            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or NotSupportedException)
+            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or NotSupportedException or ScheduleException)
             {
                 // Bad input: the message names what was wrong and what would be valid; no stack trace.
                 parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
@@ -141,6 +153,7 @@ public sealed class ClassifierCommand
         CompressionSchedule = parse.GetValue(_compress),
         Evaluate = parse.GetValue(_evaluate),
         ResumeFrom = parse.GetValue(_resumeFrom),
+        ExpLoadWeightsFrom = parse.GetValue(_loadWeights),
         OutDir = parse.GetValue(_outDir),
         Seed = parse.GetValue(_seed),
         Deterministic = parse.GetValue(_deterministic),
@@ -149,6 +162,7 @@ public sealed class ClassifierCommand
         DataDirectory = parse.GetValue(_data),
         MaxBatches = parse.GetValue(_maxBatches),
         Distillation = _distillation.Read(parse),
+        PostTrainQuantization = _quantization.Read(parse),
     };
 
     private static Command MakeSubsetCommand()

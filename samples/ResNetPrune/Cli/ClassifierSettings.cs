@@ -1,4 +1,5 @@
 using Distiller.Typed.Distillation;
+using Distiller.Typed.Quantization.CommandLine;
 
 namespace Distiller.Typed.Samples.ResNetPrune.Cli;
 
@@ -14,6 +15,8 @@ public sealed record ClassifierSettings
     public string? CompressionSchedule { get; init; }
     public bool Evaluate { get; init; }
     public string? ResumeFrom { get; init; }
+    /// <summary>Checkpoint whose model weights start the run (fresh optimizer, schedule and epoch count).</summary>
+    public string? ExpLoadWeightsFrom { get; init; }
     public string? OutDir { get; init; }
     public int? Seed { get; init; }
     public bool Deterministic { get; init; }
@@ -22,4 +25,5 @@ public sealed record ClassifierSettings
     public string? DataDirectory { get; init; }
     public int MaxBatches { get; init; }
     public DistillationSettings? Distillation { get; init; }
+    public PostTrainQuantizationSettings PostTrainQuantization { get; init; } = new();
 }

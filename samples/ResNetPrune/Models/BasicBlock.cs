@@ -14,13 +14,15 @@ namespace Distiller.Typed.Samples.ResNetPrune.Models;
 /// </summary>
 public sealed class BasicBlock : Module<Tensor, Tensor>
 {
-    // Declaration order is registration order, and therefore named_parameters() order, as in PyTorch.
-    private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
-    private readonly ReLU relu1;
-    private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
-    private readonly ReLU relu2;
+    // Declaration order is registration order, and therefore named_parameters() order, as in PyTorch. Layers a
+    // quantizer or an observer may replace are typed Module<Tensor, Tensor> so the replacement fits the field; children
+    // are run with call() so forward hooks (compute summary) fire.
+    private readonly Module<Tensor, Tensor> conv1;
+    private readonly Module<Tensor, Tensor> bn1;
+    private readonly Module<Tensor, Tensor> relu1;
+    private readonly Module<Tensor, Tensor> conv2;
+    private readonly Module<Tensor, Tensor> bn2;
+    private readonly Module<Tensor, Tensor> relu2;
     private readonly Sequential? downsample;
 
     public BasicBlock(long inPlanes, long planes, long stride) : base(nameof(BasicBlock))
@@ -41,10 +43,10 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var output = relu1.forward(bn1.forward(conv1.forward(x)));
-        output = bn2.forward(conv2.forward(output));
-        var residual = downsample is null ? x : downsample.forward(x);
-        return relu2.forward(output + residual).MoveToOuterDisposeScope();
+        var output = relu1.call(bn1.call(conv1.call(x)));
+        output = bn2.call(conv2.call(output));
+        var residual = downsample is null ? x : downsample.call(x);
+        return relu2.call(output + residual).MoveToOuterDisposeScope();
     }
 
     internal static Conv2d Conv3x3(long inPlanes, long outPlanes, long stride) =>

@@ -19,14 +19,14 @@ public abstract class ResNetCifar : Module<Tensor, Tensor>
     public const int NumClasses = 10;
     public const int InputChannels = 1;
 
-    private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
-    private readonly ReLU relu;
+    private readonly Module<Tensor, Tensor> conv1;
+    private readonly Module<Tensor, Tensor> bn1;
+    private readonly Module<Tensor, Tensor> relu;
     private readonly Sequential layer1;
     private readonly Sequential layer2;
     private readonly Sequential layer3;
-    private readonly AdaptiveAvgPool2d avgpool;
-    private readonly Linear fc;
+    private readonly Module<Tensor, Tensor> avgpool;
+    private readonly Module<Tensor, Tensor> fc;
 
     /// <param name="name">The module's type name.</param>
     /// <param name="blocksPerStage">BasicBlocks in each of the three stages (3 for ResNet-20, 5 for ResNet-32, 9 for ResNet-56).</param>
@@ -54,10 +54,10 @@ public abstract class ResNetCifar : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var output = relu.forward(bn1.forward(conv1.forward(x)));
-        output = layer3.forward(layer2.forward(layer1.forward(output)));
-        output = avgpool.forward(output).flatten(1);
-        return fc.forward(output).MoveToOuterDisposeScope();
+        var output = relu.call(bn1.call(conv1.call(x)));
+        output = layer3.call(layer2.call(layer1.call(output)));
+        output = avgpool.call(output).flatten(1);
+        return fc.call(output).MoveToOuterDisposeScope();
     }
 
     private static Sequential MakeStage(ref long inPlanes, long planes, int blocks, long stride)

@@ -1,11 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using Distiller.Typed.Policies;
+using Distiller.Typed.Quantization.Calibration;
+using Distiller.Typed.Samples.ResNetPrune.Compression;
 using Distiller.Typed.Samples.ResNetPrune.Checkpoints;
 using Distiller.Typed.Samples.ResNetPrune.Cli;
 using Distiller.Typed.Samples.ResNetPrune.Data;
 using Distiller.Typed.Samples.ResNetPrune.Models;
 using Distiller.Typed.Samples.ResNetPrune.Summaries;
+using Distiller.Typed.Scheduling;
+using Distiller.Typed.Summaries;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,7 +25,16 @@ public static class ClassifierJob
     public const string CheckpointFileName = "checkpoint.ckpt";
     public const string BestFileName = "best.ckpt";
 
+    public const string CalibrationStatsFileName = "quantization_stats.yaml";
+
     public static int Run(ClassifierSettings settings, TextWriter output)
+    {
+        Execute(settings, output);
+        return 0;
+    }
+
+    /// <summary>Runs the job and returns its final accuracy and sparsity (null when it only printed a summary or had nothing to train).</summary>
+    public static JobResult? Execute(ClassifierSettings settings, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
         Validate(settings);
@@ -45,10 +58,23 @@ public static class ClassifierJob
 
         using var model = Architectures.Create(settings.Arch);
         model.to(device);
-        if (settings.Summary == "model")
+        if (settings.ExpLoadWeightsFrom is { } weightsPath)
         {
-            ModelSummary.Write(output, settings.Arch, model);
-            return 0;
+            var info = Checkpoint.ReadInfo(weightsPath);
+            if (info.Arch != settings.Arch)
+                throw new ArgumentException(
+                    $"--exp-load-weights-from '{weightsPath}' holds a {info.Arch} model but --arch is {settings.Arch}; pass --arch {info.Arch}.");
+            Checkpoint.Load(weightsPath, model);
+            model.to(device);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Weights: {weightsPath} (saved after epoch {info.Epoch + 1}; that run's best top-1 {info.BestTop1:F2}%); optimizer, schedule and epochs start afresh"));
+        }
+        if (settings.Summary is not null && resumed is not null)
+            Checkpoint.Load(settings.ResumeFrom!, model);
+        if (settings.Summary is { } summary)
+        {
+            WriteSummary(summary, settings.Arch, model, device, output);
+            return null;
         }
 
         var dataDirectory = FashionMnist.ResolveDirectory(settings.DataDirectory);
@@ -64,7 +90,7 @@ public static class ClassifierJob
 
         var trained = distillation is { Weights.Teacher: > 0 } ? model.parameters().Concat(teacher!.parameters()) : model.parameters();
         using var optimizer = optim.SGD(trained, settings.LearningRate, settings.Momentum, weight_decay: settings.WeightDecay);
-        using var hooks = CreateCompressionHooks(settings, model, distillation);
+        using var hooks = CreateCompressionHooks(settings, model, optimizer, distillation, resumed?.Epoch, output);
 
         var startEpoch = 0;
         double bestTop1 = double.NegativeInfinity;
@@ -80,12 +106,21 @@ public static class ClassifierJob
         }
 
         var trainer = new ClassifierTrainer(model, optimizer, hooks, device, distillation);
+        if (settings.PostTrainQuantization.Calibration is { } portion)
+        {
+            CollectCalibrationStats(model, test, portion, settings, device, output);
+            return null;
+        }
         if (settings.Evaluate)
         {
+            if (settings.PostTrainQuantization.QuantizeEval)
+                QuantizeForEvaluation(model, settings, device, output);
             var result = trainer.Evaluate(test, settings.BatchSize, settings.MaxBatches);
+            var sparsityPercent = ModelSparsity.TotalPercent(model);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Test: loss {result.Loss:F4}  top1 {result.Top1:F2}  top5 {result.Top5:F2}  sparsity {ModelSparsity.TotalPercent(model):F2}%"));
-            return 0;
+                $"Test: loss {result.Loss:F4}  top1 {result.Top1:F2}  top5 {result.Top5:F2}  sparsity {sparsityPercent:F2}%"));
+            WriteSparsityTable(model, output);
+            return new JobResult(result.Top1, result.Top1, -1, sparsityPercent, null);
         }
 
         var outDir = settings.OutDir ?? Path.Combine("logs", $"{settings.Arch}___{DateTime.Now:yyyy.MM.dd-HHmmss}");
@@ -134,13 +169,87 @@ public static class ClassifierJob
                 CopyAtomically(checkpointPath, Path.Combine(outDir, BestFileName));
         }
 
+        // Distiller's end of run: the weights sparsity table, printed and written as weights_sparsity.csv.
+        WriteSparsityTable(model, output);
+        var csvPath = WeightsSparsityCsv.Write(model, outDir);
+        output.WriteLine($"Wrote {csvPath}");
+        JobResult? final = null;
         if (last is not null)
+        {
+            var kind = settings.CompressionSchedule is null ? "Dense model" : $"Compressed model ({Path.GetFileName(settings.CompressionSchedule)})";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Dense model ({settings.Arch}): top-1 {last.Top1:F2}%  top-5 {last.Top5:F2}%  (best top-1 {bestTop1:F2}% at epoch {bestEpoch + 1})"));
+                $"{kind} ({settings.Arch}): top-1 {last.Top1:F2}%  top-5 {last.Top5:F2}%  (best top-1 {bestTop1:F2}% at epoch {bestEpoch + 1})"));
+            final = new JobResult(last.Top1, bestTop1, bestEpoch, ModelSparsity.TotalPercent(model), outDir);
+        }
         else
+        {
             output.WriteLine($"Nothing to train: the checkpoint already completed {startEpoch} of --epochs {settings.Epochs}.");
+        }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Total time: {clock.Elapsed.TotalSeconds:F1} s"));
-        return 0;
+        return final;
+    }
+
+    private static void WriteSparsityTable(nn.Module model, TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine("Parameters:");
+        output.WriteLine(WeightsSparsitySummary.Compute(model).ToString());
+    }
+
+    private static void WriteSummary(string summary, string arch, nn.Module<Tensor, Tensor> model, Device device, TextWriter output)
+    {
+        switch (summary)
+        {
+            case "model":
+                ModelSummary.Write(output, arch, model);
+                break;
+            case "sparsity":
+                output.WriteLine(WeightsSparsitySummary.Compute(model).ToString());
+                break;
+            case "compute":
+                using (var input = zeros([1, 1, Data.FashionMnist.ImageSize, Data.FashionMnist.ImageSize], device: device))
+                    output.WriteLine(ComputeSummary.Compute(model, input).ToString());
+                break;
+            default:
+                throw new ArgumentException($"--summary must be sparsity, compute or model; got '{summary}'.");
+        }
+    }
+
+    /// <summary>
+    /// <c>--quantize-eval</c>: replaces the model's layers with post-training linear quantization wrappers (Distiller's
+    /// <c>quantize_and_test_model</c>), using <c>--qe-stats-file</c> statistics when given, before the test pass.
+    /// </summary>
+    private static void QuantizeForEvaluation(nn.Module<Tensor, Tensor> model, ClassifierSettings settings, Device device, TextWriter output)
+    {
+        var quantizer = settings.PostTrainQuantization.CreateQuantizer(model);
+        using var dummy = zeros([1, 1, Data.FashionMnist.ImageSize, Data.FashionMnist.ImageSize], device: device);
+        quantizer.PrepareModel(dummy);
+        model.to(device);
+        var q = settings.PostTrainQuantization;
+        output.WriteLine($"Quantized for evaluation: PostTrainLinearQuantizer, weights {q.BitsWeights?.ToString(CultureInfo.InvariantCulture) ?? "float"} bits, " +
+                         $"activations {q.BitsActivations?.ToString(CultureInfo.InvariantCulture) ?? "float"} bits, {q.Mode}" +
+                         (q.StatsFile is null ? " (no stats file: activation ranges computed per batch)" : $", stats {q.StatsFile}"));
+    }
+
+    /// <summary>
+    /// <c>--qe-calibration PORTION</c>: runs that portion of the test set through the model and writes the activation
+    /// statistics (Distiller's <c>acts_quant_stats.yaml</c>) for a later <c>--quantize-eval --qe-stats-file</c>.
+    /// </summary>
+    private static void CollectCalibrationStats(nn.Module<Tensor, Tensor> model, Data.LabeledImages test, double portion, ClassifierSettings settings,
+        Device device, TextWriter output)
+    {
+        using var scope = NewDisposeScope(); // the calibration batches
+        var count = Math.Max(1, (int)Math.Ceiling(test.Count * portion));
+        var batches = test.Minibatches(settings.BatchSize, shuffleSeed: null, maxBatches: 0)
+            .Select(indices => indices.Where(i => i < count).ToArray()) // in order: the first `count` test images
+            .Where(indices => indices.Length > 0)
+            .Select(indices => test.Batch(indices, device).Input);
+        var stats = new QuantCalibrationStatsCollector(model).Collect(batches.ToList());
+        var outDir = settings.OutDir ?? ".";
+        Directory.CreateDirectory(outDir);
+        var path = Path.Combine(outDir, CalibrationStatsFileName);
+        StatsYaml.Save(path, stats);
+        output.WriteLine($"Wrote the activation statistics of {count} test images to {path}; evaluate with --quantize-eval --qe-stats-file {path}");
     }
 
     /// <summary>The data order of an epoch depends only on the run's seed and the epoch, so a resumed run sees the same order.</summary>
@@ -152,27 +261,48 @@ public static class ClassifierJob
     /// A compression scheduler built from <see cref="ClassifierSettings.CompressionSchedule"/> takes the place of
     /// <see cref="PolicyList"/> here, with the distillation policy added to it.
     /// </summary>
-    private static ICompressionHooks CreateCompressionHooks(ClassifierSettings settings, nn.Module model, KnowledgeDistillationPolicy? distillation)
+    private static ICompressionHooks CreateCompressionHooks(ClassifierSettings settings, nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer,
+        KnowledgeDistillationPolicy? distillation, int? resumedEpoch, TextWriter output)
     {
-        EnsureCompressionAvailable(settings);
-        return new PolicyList(model, distillation is null ? [] : [distillation]);
-    }
+        if (settings.CompressionSchedule is not { } path)
+            return new PolicyList(model, distillation is null ? [] : [distillation]);
 
-    private static void EnsureCompressionAvailable(ClassifierSettings settings)
-    {
-        if (settings.CompressionSchedule is not null)
-            throw new NotSupportedException(
-                $"--compress {settings.CompressionSchedule}: this build of ResNetPrune has no compression scheduler connected yet, " +
-                "so schedules cannot be applied. Run without --compress to train the dense model.");
+        CompressionScheduler scheduler;
+        if (CompiledSchedules.Match(path, settings.Arch) is { } compiled)
+        {
+            scheduler = compiled.Build(model, optimizer);
+            output.WriteLine($"Schedule: {path} (compiled into the program; typed builder for {compiled.Arch})");
+        }
+        else
+        {
+            // Checked against the model's names when loaded; every problem is reported at its file(line,col).
+            scheduler = CompressionSchedulerLoader.FromFile(model, optimizer, path, resumedEpoch);
+            var note = CompiledSchedules.All.FirstOrDefault(e => e.FileName == Path.GetFileName(path)) is { } other
+                ? other.Arch != settings.Arch ? $"; compiled for {other.Arch}, loaded at run time for {settings.Arch}" : "; edited copy, loaded at run time"
+                : "; loaded at run time";
+            output.WriteLine($"Schedule: {path} ({scheduler.Policies.Count} policies{note})");
+        }
+        if (distillation is not null)
+            scheduler.AddPolicy(distillation, 0, Math.Max(settings.Epochs, 1));
+        return new SchedulerHooks(scheduler);
     }
 
     private static void Validate(ClassifierSettings settings)
     {
-        EnsureCompressionAvailable(settings); // before any data is read
-        if (settings.Summary is "sparsity" or "compute")
-            throw new NotSupportedException($"--summary {settings.Summary} is not available in this build yet; --summary model is.");
-        if (settings.Evaluate && settings.ResumeFrom is null)
-            throw new ArgumentException("--evaluate needs trained weights: pass the checkpoint to evaluate with --resume-from PATH.");
+        if (settings.CompressionSchedule is { } schedule && !File.Exists(schedule))
+            throw new FileNotFoundException(
+                $"--compress: no schedule file at '{Path.GetFullPath(schedule)}'. The shipped schedules are in the repository's schedules/ folder " +
+                $"and next to the program ({Path.Combine(AppContext.BaseDirectory, "schedules")}).", schedule);
+        if (settings.ExpLoadWeightsFrom is { } weights && !File.Exists(weights))
+            throw new FileNotFoundException($"--exp-load-weights-from: no checkpoint at '{Path.GetFullPath(weights)}'.", weights);
+        if (settings.Evaluate && settings.ResumeFrom is null && settings.ExpLoadWeightsFrom is null)
+            throw new ArgumentException("--evaluate needs trained weights: pass the checkpoint to evaluate with --resume-from PATH (or --exp-load-weights-from PATH).");
+        if (settings.ResumeFrom is not null && settings.ExpLoadWeightsFrom is not null)
+            throw new ArgumentException("--resume-from and --exp-load-weights-from are mutually exclusive: resume continues a run, --exp-load-weights-from starts a new one from its weights.");
+        if (settings.PostTrainQuantization.QuantizeEval && !settings.Evaluate)
+            throw new ArgumentException("--quantize-eval quantizes the model for --evaluate; add --evaluate (and the checkpoint with --resume-from PATH).");
+        if (settings.PostTrainQuantization.Calibration is not null && settings.ResumeFrom is null && settings.ExpLoadWeightsFrom is null)
+            throw new ArgumentException("--qe-calibration collects statistics of trained weights: pass the checkpoint with --resume-from PATH.");
     }
 
     private static Device ChooseDevice(string choice) => choice switch

@@ -193,6 +193,31 @@ public sealed class CompressionTests : IDisposable
         Assert.True(File.Exists(Path.Combine(Dir("default"), "agp", "weights_sparsity.csv")));
     }
 
+    [Fact]
+    public void EverySampleScheduleInTheRepositoryIsCompiledIntoTheProgram()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Distiller.Typed.sln")))
+            dir = dir.Parent;
+        var schedules = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Distiller.Typed.sln not found"), "schedules");
+        var files = Directory.GetFiles(schedules, "resnet20.*.yaml").Concat(Directory.GetFiles(schedules, "resnet20narrow.*.yaml"))
+            .Select(Path.GetFileName).Order().ToArray();
+        Assert.Equal(8, files.Length);
+        Assert.Equal(files, CompiledSchedules.All.Select(e => e.FileName).Order());
+        foreach (var file in files)
+        {
+            var path = Path.Combine(schedules, file!);
+            var entry = CompiledSchedules.All.Single(e => e.FileName == file);
+            Assert.Same(entry, CompiledSchedules.Match(path, entry.Arch)); // the repository's file is the compiled text
+            Assert.Null(CompiledSchedules.Match(path, entry.Arch == "resnet20" ? "resnet20_narrow" : "resnet20"));
+        }
+
+        // An edited copy is not the compiled schedule: it is loaded at run time.
+        var edited = Path.Combine(_root, "resnet20.schedule_agp.yaml");
+        File.WriteAllText(edited, File.ReadAllText(Path.Combine(schedules, "resnet20.schedule_agp.yaml")).Replace("0.85", "0.8"));
+        Assert.Null(CompiledSchedules.Match(edited, "resnet20"));
+    }
+
     private static nn.Module<Tensor, Tensor> LoadModel(string checkpoint)
     {
         var model = Architectures.Create(Checkpoint.ReadInfo(checkpoint).Arch);

@@ -30,10 +30,17 @@ public sealed class ReferenceScheduleTests
         SnapshotAssert.Verify("ReferenceSchedules", Path.GetFileNameWithoutExtension(fileName), run.DescribeSchedule(className));
     }
 
+    /// <summary>
+    /// The ResNetPrune sample's schedules (<c>resnet20.*</c>, <c>resnet20narrow.*</c>) are compiled by the sample's own
+    /// build against its real models (warnings are errors there) and listed in its <c>CompiledSchedules</c>, which
+    /// tests/Sample.Tests checks; every other file in schedules/ needs a case here.
+    /// </summary>
     [Fact]
     public void Every_reference_schedule_has_a_case()
     {
-        var files = Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "schedules"), "*.yaml").Select(Path.GetFileName).Order();
+        var files = Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "schedules"), "*.yaml").Select(Path.GetFileName)
+            .Where(f => !f!.StartsWith("resnet20.", StringComparison.Ordinal) && !f.StartsWith("resnet20narrow.", StringComparison.Ordinal))
+            .Order();
         Assert.Equal(files, Schedules.Select(row => (string)row[0]).Order());
     }
 }

@@ -73,6 +73,27 @@ public sealed class CompressionTests : IDisposable
     }
 
     [Fact]
+    public void DistillationJoinsTheScheduleAndResumesWithIt()
+    {
+        Assert.Equal(0, ProgramRunner.Run(ProgramRunner.Tiny(Dir("teacher"), 1)).ExitCode);
+        var teacher = Path.Combine(Dir("teacher"), ClassifierJob.CheckpointFileName);
+        string[] Kd(string dir, int epochs) => [.. ProgramRunner.Tiny(Dir(dir), epochs, "--compress", AgpSchedule), "--kd-teacher", "resnet20_narrow", "--kd-resume", teacher];
+
+        var straight = ProgramRunner.Run(Kd("straight", 2));
+        Assert.True(straight.ExitCode == 0, straight.Error);
+        Assert.Contains("Train/", File.ReadAllText(Directory.GetFiles(Path.Combine(Dir("straight"), TensorBoardLog.FolderName)).Single()));
+        Assert.Equal(0, ProgramRunner.Run(Kd("resumed", 1)).ExitCode);
+        var checkpoint = Path.Combine(Dir("resumed"), ClassifierJob.CheckpointFileName);
+        var rest = ProgramRunner.Run([.. Kd("resumed", 2), "--resume-from", checkpoint]);
+        Assert.True(rest.ExitCode == 0, rest.Error);
+
+        using var a = LoadModel(Path.Combine(Dir("straight"), ClassifierJob.CheckpointFileName));
+        using var b = LoadModel(checkpoint);
+        foreach (var ((name, x), (_, y)) in a.named_parameters().Zip(b.named_parameters()))
+            Assert.True(x.eq(y).all().item<bool>(), $"{name}: the weights differ");
+    }
+
+    [Fact]
     public void MisspelledLayerInARunTimeScheduleFailsNamingFileLineAndName()
     {
         var path = Path.Combine(_root, "typo.yaml");

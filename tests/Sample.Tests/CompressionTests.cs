@@ -73,6 +73,27 @@ public sealed class CompressionTests : IDisposable
     }
 
     [Fact]
+    public void DistillationJoinsTheScheduleAndResumesWithIt()
+    {
+        Assert.Equal(0, ProgramRunner.Run(ProgramRunner.Tiny(Dir("teacher"), 1)).ExitCode);
+        var teacher = Path.Combine(Dir("teacher"), ClassifierJob.CheckpointFileName);
+        string[] Kd(string dir, int epochs) => [.. ProgramRunner.Tiny(Dir(dir), epochs, "--compress", AgpSchedule), "--kd-teacher", "resnet20_narrow", "--kd-resume", teacher];
+
+        var straight = ProgramRunner.Run(Kd("straight", 2));
+        Assert.True(straight.ExitCode == 0, straight.Error);
+        Assert.Contains("Train/", File.ReadAllText(Directory.GetFiles(Path.Combine(Dir("straight"), TensorBoardLog.FolderName)).Single()));
+        Assert.Equal(0, ProgramRunner.Run(Kd("resumed", 1)).ExitCode);
+        var checkpoint = Path.Combine(Dir("resumed"), ClassifierJob.CheckpointFileName);
+        var rest = ProgramRunner.Run([.. Kd("resumed", 2), "--resume-from", checkpoint]);
+        Assert.True(rest.ExitCode == 0, rest.Error);
+
+        using var a = LoadModel(Path.Combine(Dir("straight"), ClassifierJob.CheckpointFileName));
+        using var b = LoadModel(checkpoint);
+        foreach (var ((name, x), (_, y)) in a.named_parameters().Zip(b.named_parameters()))
+            Assert.True(x.eq(y).all().item<bool>(), $"{name}: the weights differ");
+    }
+
+    [Fact]
     public void MisspelledLayerInARunTimeScheduleFailsNamingFileLineAndName()
     {
         var path = Path.Combine(_root, "typo.yaml");
@@ -191,6 +212,31 @@ public sealed class CompressionTests : IDisposable
         Assert.Matches(@"AGP pruned  top-1 +\d+\.\d\d% .* sparsity 50\.46%", text);
         Assert.True(File.Exists(Path.Combine(Dir("default"), "dense", ClassifierJob.BestFileName)));
         Assert.True(File.Exists(Path.Combine(Dir("default"), "agp", "weights_sparsity.csv")));
+    }
+
+    [Fact]
+    public void EverySampleScheduleInTheRepositoryIsCompiledIntoTheProgram()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Distiller.Typed.sln")))
+            dir = dir.Parent;
+        var schedules = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Distiller.Typed.sln not found"), "schedules");
+        var files = Directory.GetFiles(schedules, "resnet20.*.yaml").Concat(Directory.GetFiles(schedules, "resnet20narrow.*.yaml"))
+            .Select(Path.GetFileName).Order().ToArray();
+        Assert.Equal(8, files.Length);
+        Assert.Equal(files, CompiledSchedules.All.Select(e => e.FileName).Order());
+        foreach (var file in files)
+        {
+            var path = Path.Combine(schedules, file!);
+            var entry = CompiledSchedules.All.Single(e => e.FileName == file);
+            Assert.Same(entry, CompiledSchedules.Match(path, entry.Arch)); // the repository's file is the compiled text
+            Assert.Null(CompiledSchedules.Match(path, entry.Arch == "resnet20" ? "resnet20_narrow" : "resnet20"));
+        }
+
+        // An edited copy is not the compiled schedule: it is loaded at run time.
+        var edited = Path.Combine(_root, "resnet20.schedule_agp.yaml");
+        File.WriteAllText(edited, File.ReadAllText(Path.Combine(schedules, "resnet20.schedule_agp.yaml")).Replace("0.85", "0.8"));
+        Assert.Null(CompiledSchedules.Match(edited, "resnet20"));
     }
 
     private static nn.Module<Tensor, Tensor> LoadModel(string checkpoint)

@@ -56,7 +56,7 @@ public sealed class ClassifierCommand
     };
     private readonly Option<bool> _evaluate = new("--evaluate")
     {
-        Description = "Evaluate the model given by --resume-from on the test set and exit",
+        Description = "Evaluate the model given by --resume-from (or --exp-load-weights-from) on the test set and exit; with --quantize-eval, quantized first",
     };
     private readonly Option<string?> _resumeFrom = new("--resume-from")
     {

@@ -14,7 +14,8 @@ public sealed class ConsumerBuildTests : IDisposable
     {
         var consumer = Path.Combine(RepositoryRoot(), "tests", "EndToEnd.Tests", "Consumer");
         Directory.CreateDirectory(Path.Combine(_directory, "schedules"));
-        File.Copy(Path.Combine(consumer, "ResNet20.cs"), Path.Combine(_directory, "ResNet20.cs"));
+        // The same TorchSharp-style ResNet20 the snapshot tests analyse.
+        File.Copy(Path.Combine(RepositoryRoot(), "tests", "Snapshot", "TestModels", "ResNet20.cs"), Path.Combine(_directory, "ResNet20.cs"));
         File.Copy(Path.Combine(consumer, "Program.cs"), Path.Combine(_directory, "Program.cs"));
         File.WriteAllText(
             Path.Combine(_directory, "Consumer.csproj"),

@@ -1,3 +1,4 @@
+using Distiller.Typed.Tests.Scheduling.Loading;
 using Distiller.Typed.Policies;
 using Distiller.Typed.Pruning;
 using Distiller.Typed.Scheduling;
@@ -14,35 +15,12 @@ namespace Distiller.Typed.Tests.Scheduling;
 /// </summary>
 public class AgpTrainingTests
 {
-    private sealed class SmallAlexNet : nn.Module<Tensor, Tensor>
-    {
-        private readonly nn.Module<Tensor, Tensor> features;
-        private readonly nn.Module<Tensor, Tensor> classifier;
-
-        public SmallAlexNet() : base(nameof(SmallAlexNet))
-        {
-            features = nn.Sequential(
-                ("0", nn.Conv2d(3, 8, 3, padding: 1)), ("1", nn.ReLU()), ("2", nn.MaxPool2d(2)),
-                ("3", nn.Conv2d(8, 12, 3, padding: 1)), ("4", nn.ReLU()), ("5", nn.MaxPool2d(2)),
-                ("6", nn.Conv2d(12, 16, 3, padding: 1)), ("7", nn.ReLU()),
-                ("8", nn.Conv2d(16, 16, 3, padding: 1)), ("9", nn.ReLU()),
-                ("10", nn.Conv2d(16, 12, 3, padding: 1)), ("11", nn.ReLU()), ("12", nn.MaxPool2d(2)));
-            classifier = nn.Sequential(
-                ("0", nn.Dropout(0.0)), ("1", nn.Linear(12 * 2 * 2, 64)), ("2", nn.ReLU()),
-                ("3", nn.Dropout(0.0)), ("4", nn.Linear(64, 32)), ("5", nn.ReLU()),
-                ("6", nn.Linear(32, 10)));
-            RegisterComponents();
-        }
-
-        public override Tensor forward(Tensor input) => classifier.call(features.call(input).flatten(1));
-    }
-
     [Fact]
     public void EachPrunedWeightEndsWithinOneElementOfItsTargetSparsity()
     {
         using var scope = NewDisposeScope();
         manual_seed(7);
-        using var model = new SmallAlexNet();
+        using var model = new LoadingModels.AlexNetLike();
         var optimizer = optim.SGD(model.parameters(), 0.05, momentum: 0.9, weight_decay: 1e-4);
         using var scheduler = new CompressionScheduler(model, optimizer);
 

@@ -52,6 +52,19 @@ public sealed class DistillerScheduleGenerator : IIncrementalGenerator
             .Select(static (compilation, _) => RuntimeApi.Detect(compilation))
             .WithTrackingName(StepNames.RuntimeFeatures);
 
+        // The guard must run before the project's first torch call; only the project's own assembly loads early enough.
+        var kernelGuard = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(CpuKernelGuardEmitter.GuardMetadataName) is { DeclaredAccessibility: Accessibility.Public })
+            .WithTrackingName(StepNames.CpuKernelGuard);
+        context.RegisterSourceOutput(kernelGuard, static (output, runtimeHasGuard) =>
+        {
+            if (runtimeHasGuard)
+            {
+                var source = CpuKernelGuardEmitter.Emit();
+                output.AddSource(source.HintName, source.Text);
+            }
+        });
+
         var bound = parsedSchedules
             .Combine(allModels)
             .Combine(runtime)

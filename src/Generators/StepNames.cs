@@ -8,6 +8,7 @@ internal static class StepNames
     public const string Models = nameof(Models);
     public const string AllModels = nameof(AllModels);
     public const string RuntimeFeatures = nameof(RuntimeFeatures);
+    public const string CpuKernelGuard = nameof(CpuKernelGuard);
     public const string BoundSchedules = nameof(BoundSchedules);
     public const string ScheduleSources = nameof(ScheduleSources);
     public const string ModelNameSources = nameof(ModelNameSources);

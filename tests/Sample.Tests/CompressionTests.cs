@@ -202,7 +202,7 @@ public sealed class CompressionTests : IDisposable
     public void DefaultJobTrainsDenseThenPrunesAndComparesThem()
     {
         var output = new StringWriter();
-        Assert.Equal(0, DefaultJob.Run(output, Dir("default"), maxBatches: 2, denseEpochs: 1, compressEpochs: 2));
+        Assert.Equal(0, DefaultJob.Run(output, Dir("default"), maxBatches: 2, denseEpochs: 1, compressEpochs: 2, minimumDenseTop1: 0));
         var text = output.ToString();
         Assert.Contains("Default job, step 1 of 2", text);
         Assert.Contains("compiled into the program; typed builder for resnet20_narrow", text);

@@ -5,6 +5,7 @@ using Distiller.Typed.Quantization.CommandLine;
 using Distiller.Typed.Scheduling;
 using Distiller.Typed.Samples.ResNetPrune.Data;
 using Distiller.Typed.Samples.ResNetPrune.Models;
+using Distiller.Typed.Training;
 
 namespace Distiller.Typed.Samples.ResNetPrune.Cli;
 
@@ -130,9 +131,9 @@ public sealed class ClassifierCommand
             {
                 return run(Read(parse), parse.InvocationConfiguration.Output);
             }
-            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or NotSupportedException or ScheduleException)
+            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or NotSupportedException or ScheduleException or NonFiniteLossException)
             {
-                // Bad input: the message names what was wrong and what would be valid; no stack trace.
+                // Bad input, or a run that diverged: the message names what was wrong and what to do; no stack trace.
                 parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
                 return 1;
             }

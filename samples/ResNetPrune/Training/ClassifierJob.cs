@@ -10,6 +10,7 @@ using Distiller.Typed.Samples.ResNetPrune.Models;
 using Distiller.Typed.Samples.ResNetPrune.Summaries;
 using Distiller.Typed.Scheduling;
 using Distiller.Typed.Summaries;
+using Distiller.Typed.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,6 +30,7 @@ public static class ClassifierJob
 
     public static int Run(ClassifierSettings settings, TextWriter output)
     {
+        output.WriteLine(Platform.CpuKernelGuard.Choice);
         Execute(settings, output);
         return 0;
     }
@@ -105,7 +107,10 @@ public static class ClassifierJob
             output.WriteLine($"Resumed from {settings.ResumeFrom} after epoch {resumed.Epoch}");
         }
 
-        var trainer = new ClassifierTrainer(model, optimizer, hooks, device, distillation);
+        var guard = new NonFiniteLossGuard();
+        if (resumed is not null)
+            guard.CheckpointSaved(settings.ResumeFrom!, resumed.Epoch);
+        var trainer = new ClassifierTrainer(model, optimizer, hooks, device, guard, distillation);
         if (settings.PostTrainQuantization.Calibration is { } portion)
         {
             CollectCalibrationStats(model, test, portion, settings, device, output);
@@ -165,6 +170,7 @@ public static class ClassifierJob
             var checkpointPath = Path.Combine(outDir, CheckpointFileName);
             Checkpoint.Save(checkpointPath, new CheckpointInfo(settings.Arch, epoch, bestTop1, bestEpoch, seed), model, optimizer, hooks,
                 distillation is { Weights.Teacher: > 0 } ? teacher : null);
+            guard.CheckpointSaved(checkpointPath, epoch);
             if (isBest)
                 CopyAtomically(checkpointPath, Path.Combine(outDir, BestFileName));
         }

@@ -1,5 +1,6 @@
 using Distiller.Typed.Policies;
 using Distiller.Typed.Samples.ResNetPrune.Data;
+using Distiller.Typed.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,17 +9,22 @@ namespace Distiller.Typed.Samples.ResNetPrune.Training;
 /// <summary>
 /// One epoch of SGD training and one validation pass (Distiller's <c>train</c> and <c>validate</c> in
 /// <c>image_classifier.py</c>), with the compression callbacks of <see cref="ICompressionHooks"/> at Distiller's
-/// points and the knowledge-distillation forward pass when a teacher is set.
+/// points and the knowledge-distillation forward pass when a teacher is set. A NaN or infinite loss stops the run
+/// (<see cref="NonFiniteLossGuard"/>).
 /// </summary>
 public sealed class ClassifierTrainer(
     nn.Module<Tensor, Tensor> model,
     optim.Optimizer optimizer,
     ICompressionHooks hooks,
     Device device,
+    NonFiniteLossGuard guard,
     KnowledgeDistillationPolicy? distillation = null)
 {
+    private int _epoch;
+
     public TrainingResult TrainEpoch(int epoch, LabeledImages data, int batchSize, int shuffleSeed, int maxBatches, ProgressBar? progress)
     {
+        _epoch = epoch;
         var batches = data.Minibatches(batchSize, shuffleSeed, maxBatches);
         model.train();
         if (distillation is { Weights.Teacher: > 0 })
@@ -49,7 +55,9 @@ public sealed class ClassifierTrainer(
 
             var n = batches[i].Length;
             seen += n;
-            overallSum += overall.item<float>() * n;
+            var overallValue = overall.item<float>();
+            guard.Check(overallValue, epoch, i);
+            overallSum += overallValue * n;
             objectiveSum += loss.item<float>() * n;
             correct += Accuracy.CorrectTopK(output, target, 1);
             foreach (var component in policyLoss?.Components ?? [])
@@ -68,12 +76,15 @@ public sealed class ClassifierTrainer(
         using var noGrad = no_grad();
         double lossSum = 0;
         long top1 = 0, top5 = 0, seen = 0;
+        var index = 0;
         foreach (var batch in data.Minibatches(batchSize, shuffleSeed: null, maxBatches))
         {
             using var scope = NewDisposeScope();
             var (input, target) = data.Batch(batch, device);
             var output = model.forward(input);
-            lossSum += nn.functional.cross_entropy(output, target).item<float>() * batch.Length;
+            var loss = nn.functional.cross_entropy(output, target).item<float>();
+            guard.Check(loss, _epoch, index++, "validation");
+            lossSum += loss * batch.Length;
             top1 += Accuracy.CorrectTopK(output, target, 1);
             top5 += Accuracy.CorrectTopK(output, target, Math.Min(5, (int)output.shape[1]));
             seen += batch.Length;

@@ -4,6 +4,8 @@ using Distiller.Typed.Samples.ResNetPrune.Cli;
 using Distiller.Typed.Samples.ResNetPrune.Compression;
 using Distiller.Typed.Samples.ResNetPrune.Data;
 using Distiller.Typed.Samples.ResNetPrune.Models;
+using Distiller.Typed.Platform;
+using Distiller.Typed.Training;
 
 namespace Distiller.Typed.Samples.ResNetPrune.Training;
 
@@ -20,10 +22,34 @@ public static class DefaultJob
     public const int CompressEpochs = 8;
     public const int Seed = 1;
 
+    /// <summary>
+    /// The dense model's top-1 below which the job stops (chance is 10 %): pruning a model that did not learn compares
+    /// nothing, and a dense run at chance means something is broken (learning rate, data, CPU kernels).
+    /// </summary>
+    public const double MinimumDenseTop1 = 50;
+
     /// <param name="output">Where the runs print.</param>
     /// <param name="outDir">Folder for the two runs' outputs (<c>dense/</c>, <c>agp/</c>); default logs/default___TIMESTAMP.</param>
     /// <param name="maxBatches">Minibatches per pass (0 = all; tests use a few).</param>
-    public static int Run(TextWriter output, string? outDir = null, int maxBatches = 0, int denseEpochs = DenseEpochs, int compressEpochs = CompressEpochs)
+    /// <param name="minimumDenseTop1">Stop with exit code 1 when the dense model's best top-1 is below this (tests of tiny runs lower it).</param>
+    /// <param name="error">Where the job's error line goes (default: standard error).</param>
+    public static int Run(TextWriter output, string? outDir = null, int maxBatches = 0, int denseEpochs = DenseEpochs, int compressEpochs = CompressEpochs,
+        double minimumDenseTop1 = MinimumDenseTop1, TextWriter? error = null)
+    {
+        error ??= Console.Error;
+        output.WriteLine(CpuKernelGuard.Choice);
+        try
+        {
+            return Run(output, error, outDir, maxBatches, denseEpochs, compressEpochs, minimumDenseTop1);
+        }
+        catch (NonFiniteLossException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static int Run(TextWriter output, TextWriter error, string? outDir, int maxBatches, int denseEpochs, int compressEpochs, double minimumDenseTop1)
     {
         var clock = Stopwatch.StartNew();
         outDir ??= Path.Combine("logs", $"default___{DateTime.Now:yyyy.MM.dd-HHmmss}");
@@ -43,6 +69,14 @@ public static class DefaultJob
         output.WriteLine($"Default job, step 1 of 2: the dense model   (ResNetPrune {Describe(dense)})");
         var denseResult = ClassifierJob.Execute(dense, output)
             ?? throw new InvalidOperationException("The dense run trained no epoch.");
+        if (denseResult.BestTop1 < minimumDenseTop1)
+        {
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"error: the dense model reached only {denseResult.BestTop1:F2}% top-1 (chance is 10%, the job expects at least {minimumDenseTop1:F0}%), " +
+                $"so pruning it would compare nothing. Its run is in {dense.OutDir}. Likely causes: a broken data set, a learning rate too high, " +
+                $"or CPU kernels that compute wrong numbers on this processor ({CpuKernelGuard.Choice})."));
+            return 1;
+        }
 
         var best = Path.Combine(dense.OutDir!, ClassifierJob.BestFileName);
         var pruned = common with { Epochs = compressEpochs, OutDir = Path.Combine(outDir, "agp"), CompressionSchedule = schedule, ExpLoadWeightsFrom = best };

@@ -27,9 +27,10 @@ public sealed class DistillerScheduleGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var scheduleInputs = context.AdditionalTextsProvider
-            .Where(ScheduleFileParser.IsSchedule)
+            .Where(ScheduleFileParser.IsYaml)
             .Combine(context.AnalyzerConfigOptionsProvider)
             .Select((pair, cancellationToken) => ScheduleFileParser.Read(pair.Left, pair.Right, cancellationToken))
+            .Where(ScheduleFileParser.IsSchedule)
             .WithTrackingName(StepNames.ScheduleInputs);
 
         var parsedSchedules = scheduleInputs

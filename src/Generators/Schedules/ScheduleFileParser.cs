@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Text.RegularExpressions;
 using System.Threading;
 using Distiller.Typed.Diagnostics;
 using Distiller.Typed.Generators.Diagnostics;
@@ -16,9 +17,28 @@ internal static class ScheduleFileParser
     private const string ModelMetadataKey = "build_metadata.AdditionalFiles.Model";
     private const string ProjectDirKey = "build_property.ProjectDir";
 
-    public static bool IsSchedule(AdditionalText text) =>
+    /// <summary>A top-level <c>version:</c> or <c>policies:</c> key (plain or quoted), the shape of a Distiller schedule.</summary>
+    private static readonly Regex ScheduleShape = new(@"^[""']?(version|policies)[""']?[ \t]*:", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+
+    public static bool IsYaml(AdditionalText text) =>
         text.Path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
         || text.Path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether a YAML additional file is a schedule: it lies in a <c>schedules</c> folder, has <c>Model</c> metadata,
+    /// or has a schedule's top-level keys. Other tools' YAML (CI files, configs) given as AdditionalFiles is not a
+    /// schedule and is left alone.
+    /// </summary>
+    public static bool IsSchedule(ScheduleInput input) =>
+        input.ModelMetadata is not null
+        || InSchedulesFolder(input.Path)
+        || ScheduleShape.IsMatch(input.Text);
+
+    private static bool InSchedulesFolder(string path)
+    {
+        var folders = path.Replace('\\', '/').Split('/');
+        return folders.Take(folders.Length - 1).Contains("schedules", StringComparer.OrdinalIgnoreCase);
+    }
 
     public static ScheduleInput Read(AdditionalText text, AnalyzerConfigOptionsProvider options, CancellationToken cancellationToken)
     {

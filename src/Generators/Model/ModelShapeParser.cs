@@ -29,6 +29,10 @@ internal sealed class ModelShapeParser
     private readonly INamedTypeSymbol? _componentNameAttribute;
     private readonly Dictionary<INamedTypeSymbol, ModuleNode> _classes = new(SymbolEqualityComparer.Default);
     private readonly HashSet<INamedTypeSymbol> _inProgress = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The classes being analysed, innermost last: <c>this</c> for the code being read, which decides
+    /// which override a virtual call reaches.</summary>
+    private readonly List<INamedTypeSymbol> _thisTypes = new();
     private readonly Dictionary<SyntaxTree, SemanticModel> _semanticModels = new();
 
     private ModelShapeParser(Compilation compilation, SemanticModel? known, CancellationToken cancellationToken)
@@ -53,8 +57,8 @@ internal sealed class ModelShapeParser
 
         var parameters = new List<ModelParameter>();
         var modules = new List<ModelModule>();
-        var openPrefixes = new List<string>();
-        root.Flatten(string.Empty, parameters, modules, openPrefixes);
+        var openModules = new List<OpenModule>();
+        root.Flatten(string.Empty, parameters, modules, openModules);
 
         var ns = modelType.ContainingNamespace is { IsGlobalNamespace: false } containing
             ? containing.ToDisplayString()
@@ -68,7 +72,7 @@ internal sealed class ModelShapeParser
             ContainingTypePrefix(modelType),
             parameters.ToEquatableArray(),
             modules.ToEquatableArray(),
-            openPrefixes.Distinct().ToEquatableArray());
+            openModules.GroupBy(o => o.Prefix).Select(g => g.First()).ToEquatableArray());
     }
 
     private static bool IsAccessibleFromNamespace(INamedTypeSymbol type)
@@ -124,12 +128,41 @@ internal sealed class ModelShapeParser
             return ModuleNode.Open(type.Name);
         }
 
+        _thisTypes.Add(type);
+        try
+        {
+            var node = AnalyzeBodies(type, depth);
+            _classes[type] = node;
+            return node;
+        }
+        finally
+        {
+            _thisTypes.RemoveAt(_thisTypes.Count - 1);
+            _inProgress.Remove(type);
+        }
+    }
+
+    private ModuleNode AnalyzeBodies(INamedTypeSymbol type, int depth)
+    {
         var node = new ModuleNode(type.Name);
         var chain = ClassChain(type, out var baseOpen);
         var bodies = chain.Select(t => new ClassBody(t, SemanticModelOf, _cancellationToken)).ToList();
-        node.IsOpen = baseOpen;
+        if (baseOpen)
+        {
+            node.MarkOpen($"{type.Name} derives from {chain[chain.Count - 1].BaseType?.Name}, whose modules the generator cannot read");
+        }
 
-        foreach (var field in RegisteredFields(chain))
+        var fields = RegisteredFields(chain).ToList();
+        var onOthers = bodies.SelectMany(b => b.RegistrationsOnOthers()).ToList();
+        foreach (var registration in onOthers)
+        {
+            if (registration.Receiver is not IFieldSymbol field || !fields.Contains(field, SymbolEqualityComparer.Default))
+            {
+                node.MarkOpen($"{type.Name} calls {registration.Receiver?.Name ?? "an object"}.{(registration.IsModule ? "register_module" : "register_parameter")}(…) on an object the generator cannot follow");
+            }
+        }
+
+        foreach (var field in fields)
         {
             var name = ComponentName(field) ?? field.Name;
             if (IsParameterType(field.Type))
@@ -150,7 +183,7 @@ internal sealed class ModelShapeParser
             var child = AnalyzeField(field, bodies, depth);
             if (child is not null)
             {
-                node.AddChild(name, child);
+                node.AddChild(name, WithRegistrations(child, onOthers.Where(r => SymbolEqualityComparer.Default.Equals(r.Receiver, field)), depth));
             }
         }
 
@@ -179,9 +212,49 @@ internal sealed class ModelShapeParser
             }
         }
 
-        _inProgress.Remove(type);
-        _classes[type] = node;
         return node;
+    }
+
+    /// <summary>A field's module with what <c>field.register_module(…)</c> / <c>field.register_parameter(…)</c>
+    /// calls add to it; an entry added outside the constructor's straight-line code exists for some instances only.</summary>
+    private ModuleNode WithRegistrations(ModuleNode node, IEnumerable<Registration> registrations, int depth)
+    {
+        var list = registrations.ToList();
+        if (list.Count == 0)
+        {
+            return node;
+        }
+
+        var result = node.Copy();
+        if (IsContainer(node.TypeName))
+        {
+            // TorchSharp's Sequential does not list a module registered this way; the other containers are not pinned.
+            result.MarkOpen($"{node.TypeName}.register_module(…) is called on it");
+            return result;
+        }
+
+        foreach (var registration in list)
+        {
+            var conditional = !IsUnconditional(registration.Site);
+            if (registration.Name is null)
+            {
+                result.MarkOpen($"a name registered on {node.TypeName} is not a constant");
+            }
+            else if (registration.IsModule)
+            {
+                var child = Resolve(registration.Value, registration.Model, depth);
+                if (child is not null)
+                {
+                    result.AddChild(registration.Name, conditional ? child.AsConditional() : child);
+                }
+            }
+            else
+            {
+                result.Parameters.Add(new ModelParameter(registration.Name, 0, conditional));
+            }
+        }
+
+        return result;
     }
 
     private string? ComponentName(IFieldSymbol field)
@@ -208,10 +281,12 @@ internal sealed class ModelShapeParser
     {
         ModuleNode? node = null;
         var assigned = false;
-        foreach (var (expression, model) in bodies.SelectMany(b => b.Assignments(field)))
+        foreach (var store in bodies.SelectMany(b => b.Assignments(field)))
         {
             assigned = true;
-            var resolved = Resolve(expression, model, depth);
+            var resolved = store.Value is null
+                ? FromType(field.Type, depth) ?? ModuleNode.Open(field.Type.Name)
+                : Resolve(store.Value, store.Model, depth);
             if (resolved is not null)
             {
                 node = node is null ? resolved : ModuleNode.Union(node, resolved);
@@ -237,7 +312,7 @@ internal sealed class ModelShapeParser
         }
 
         // `if (stride != 1) downsample = Sequential(…)`: present for some instances only.
-        if (!bodies.SelectMany(b => b.Assignments(field)).Any(a => IsUnconditional(a.Value)))
+        if (!bodies.SelectMany(b => b.Assignments(field)).Any(a => IsUnconditional(a.Site)))
         {
             node = node.AsConditional();
         }
@@ -247,9 +322,9 @@ internal sealed class ModelShapeParser
 
     /// <summary>True for a field initializer and for a store in a constructor's straight-line code (not under an
     /// <c>if</c>, a loop, a <c>switch</c>, a <c>try</c>, a lambda or another method).</summary>
-    private static bool IsUnconditional(ExpressionSyntax value)
+    private static bool IsUnconditional(SyntaxNode site)
     {
-        for (SyntaxNode? current = value.Parent; current is not null; current = current.Parent)
+        for (SyntaxNode? current = site.Parent; current is not null; current = current.Parent)
         {
             switch (current)
             {
@@ -261,6 +336,9 @@ internal sealed class ModelShapeParser
                 case ExpressionStatementSyntax:
                 case BlockSyntax:
                 case ArrowExpressionClauseSyntax:
+                case ArgumentSyntax:
+                case ArgumentListSyntax:
+                case InvocationExpressionSyntax:
                     continue;
                 default:
                     return false;
@@ -372,21 +450,45 @@ internal sealed class ModelShapeParser
 
     private ModuleNode ResolveLocal(ILocalSymbol local, IdentifierNameSyntax use, SemanticModel model, int depth)
     {
-        // `var conv = Conv2d(...); seq.append(conv);` — one initializer and no later assignment.
+        // `var conv = Conv2d(...); seq.append(conv);` — one initializer and no later store.
         if (local.DeclaringSyntaxReferences.Length == 1
             && local.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is VariableDeclaratorSyntax { Initializer: { } initializer } declarator)
         {
             var scope = declarator.FirstAncestorOrSelf<BlockSyntax>();
-            var reassigned = scope is not null && scope.DescendantNodes()
-                .OfType<AssignmentExpressionSyntax>()
-                .Any(a => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(a.Left, _cancellationToken).Symbol, local));
-            if (!reassigned)
+            var uses = scope is null
+                ? []
+                : scope.DescendantNodes().OfType<IdentifierNameSyntax>()
+                    .Where(i => i != use && i.Identifier.ValueText == local.Name
+                                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(i, _cancellationToken).Symbol, local))
+                    .ToList();
+            if (!uses.Any(IsStoredInto))
             {
-                return Resolve(initializer.Value, model, depth) ?? ModuleNode.Open(local.Type.Name);
+                var node = Resolve(initializer.Value, model, depth) ?? ModuleNode.Open(local.Type.Name);
+                if (uses.Any(IsChangedThrough))
+                {
+                    // `var head = Sequential(); head.append(…)`: the analysis follows containers only through fields.
+                    node = node.Copy();
+                    node.MarkOpen($"the local '{local.Name}' is changed through a method call before it is registered");
+                }
+
+                return node;
             }
         }
 
         return FromType(local.Type, depth) ?? ModuleNode.Open(local.Type.Name);
+
+        static bool IsStoredInto(IdentifierNameSyntax identifier) => identifier.Parent switch
+        {
+            AssignmentExpressionSyntax assignment => assignment.Left == identifier,
+            ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None) && !argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword)
+                                       || argument.Parent is TupleExpressionSyntax { Parent: AssignmentExpressionSyntax deconstruction } targets && deconstruction.Left == targets,
+            _ => false,
+        };
+
+        static bool IsChangedThrough(IdentifierNameSyntax identifier) =>
+            identifier.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax, Name.Identifier.ValueText: not ("call" or "forward" or "ToString" or "GetType" or "parameters" or "named_parameters" or "modules" or "named_modules" or "children" or "named_children" or "to" or "cuda" or "cpu" or "train" or "eval") } access
+            && access.Expression == identifier
+            || identifier.Parent is ElementAccessExpressionSyntax { Parent: AssignmentExpressionSyntax };
     }
 
     private ModuleNode ResolveCreation(BaseObjectCreationExpressionSyntax creation, SemanticModel model, int depth)
@@ -428,6 +530,19 @@ internal sealed class ModelShapeParser
             return Layer(returnType.Name, model.GetOperation(invocation, _cancellationToken) as IInvocationOperation);
         }
 
+        if (method.IsVirtual || method.IsAbstract || method.IsOverride)
+        {
+            // A layer factory the annotated class may override: `this.MakeHead()` runs the most derived override,
+            // `other.MakeHead()` whichever override other's run-time type has.
+            var target = OnThis(invocation) ? MostDerivedOverride(method) : null;
+            if (target is null)
+            {
+                return FromType(returnType, depth) ?? ModuleNode.Open(returnType?.Name ?? "?", $"{method.Name}() is virtual and called on another object");
+            }
+
+            method = target;
+        }
+
         // A helper in the same compilation that returns one expression (`Block(...) => Sequential(...)`).
         if (method.DeclaringSyntaxReferences.Length == 1 && depth < MaxDepth)
         {
@@ -450,6 +565,32 @@ internal sealed class ModelShapeParser
         }
 
         return FromType(returnType, depth) ?? ModuleNode.Open(returnType?.Name ?? "?");
+    }
+
+    private static bool OnThis(InvocationExpressionSyntax invocation) =>
+        invocation.Expression is IdentifierNameSyntax or GenericNameSyntax
+            or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax };
+
+    /// <summary>The override of <paramref name="method"/> that a call on <c>this</c> reaches for the class being
+    /// analysed, or null when that override's code is not in this compilation.</summary>
+    private IMethodSymbol? MostDerivedOverride(IMethodSymbol method)
+    {
+        var original = method.OriginalDefinition;
+        for (var type = _thisTypes.Count > 0 ? _thisTypes[_thisTypes.Count - 1] : null; type is not null; type = type.BaseType)
+        {
+            foreach (var candidate in type.GetMembers(method.Name).OfType<IMethodSymbol>())
+            {
+                for (var overridden = candidate; overridden is not null; overridden = overridden.OverriddenMethod)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, original))
+                    {
+                        return candidate.DeclaringSyntaxReferences.Length == 1 ? candidate : null;
+                    }
+                }
+            }
+        }
+
+        return method.DeclaringSyntaxReferences.Length == 1 ? method : null;
     }
 
     private static IEnumerable<ExpressionSyntax> ReturnedExpressions(SyntaxNode method)

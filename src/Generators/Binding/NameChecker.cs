@@ -18,14 +18,13 @@ namespace Distiller.Typed.Generators.Binding;
 /// </summary>
 internal sealed class NameChecker
 {
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(200);
-
     private readonly ModelShape _model;
     private readonly string _path;
     private readonly NameIndex _parameters;
     private readonly NameIndex _modules;
     private readonly Dictionary<string, int> _ranks;
     private readonly List<DiagnosticInfo> _diagnostics;
+    private readonly HashSet<string> _reportedOpen = new(StringComparer.Ordinal);
 
     public NameChecker(ModelShape model, string path, List<DiagnosticInfo> diagnostics)
     {
@@ -142,8 +141,25 @@ internal sealed class NameChecker
         {
             Report(unknown, scalar.Span, name, _model.ClassName, NearestNames.DidYouMean(normalised, index.Candidates(normalised)));
         }
+        else
+        {
+            ReportUnchecked(scalar, index.OpenPrefixOf(name) ?? index.OpenPrefixOf(normalised));
+        }
 
         return null;
+    }
+
+    /// <summary>Says once per open module why names under it are left to the run-time check.</summary>
+    private void ReportUnchecked(ScalarValue scalar, string? prefix)
+    {
+        if (prefix is null || !_reportedOpen.Add(prefix))
+        {
+            return;
+        }
+
+        var open = _model.OpenModules.First(o => o.Prefix == prefix);
+        var where = prefix.Length == 0 ? _model.ClassName : $"'{prefix}' of {_model.ClassName}";
+        Report(GeneratorDiagnostics.NamesNotChecked, scalar.Span, scalar.Text, where, open.Reason);
     }
 
     /// <summary>DataParallel wraps the model as <c>module</c>: <c>module.layer3.1.conv1.weight</c>,
@@ -183,20 +199,15 @@ internal sealed class NameChecker
     {
         // With run-time keys or unseen modules the set of names is not known: a "matches nothing" claim could be false.
         var closed = _model.IsClosed && !_model.Modules.Any(m => m.Name.Contains(ModuleNode.KeySegment));
-        var concreteNames = closed ? ConcreteModuleNames() : [];
+        var concreteNames = closed ? ConcreteModuleNames(overrides.Entries.Select(e => e.Key.Text)) : [];
         var earlier = new List<(string Pattern, HashSet<string> Matches)>();
 
         foreach (var entry in overrides.Entries)
         {
             var pattern = entry.Key.Text;
-            Regex regex;
-            try
+            if (!OverridePattern.TryCreate(pattern, out var regex, out _))
             {
-                regex = new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant, RegexTimeout);
-            }
-            catch (ArgumentException)
-            {
-                // Not a valid regular expression: the Sdk's model-free validation reports it.
+                // Not a valid pattern: the Sdk's model-free validation reports it.
                 continue;
             }
 
@@ -205,7 +216,7 @@ internal sealed class NameChecker
                 continue;
             }
 
-            var matches = new HashSet<string>(concreteNames.Where(n => SafeIsMatch(regex, n)), StringComparer.Ordinal);
+            var matches = new HashSet<string>(concreteNames.Where(n => SafeIsMatch(regex!, n)), StringComparer.Ordinal);
             if (matches.Count == 0)
             {
                 var normalised = WithoutDataParallel(pattern.Replace("\\.", "."));
@@ -235,10 +246,15 @@ internal sealed class NameChecker
         }
     }
 
-    /// <summary>Module names with each <c>&lt;index&gt;</c> replaced by 0–15, enough to tell which blocks a
-    /// pattern such as <c>layer1\.1\.conv1</c> reaches.</summary>
-    private List<string> ConcreteModuleNames()
+    /// <summary>Module names with each <c>&lt;index&gt;</c> replaced by every index a pattern could plausibly
+    /// name: 0–99 and every number written in the patterns (<c>layer1\.117\.conv1</c> reaches block 117). A
+    /// container has no index limit, so the numbers come from the patterns rather than from a fixed range.</summary>
+    private List<string> ConcreteModuleNames(IEnumerable<string> patterns)
     {
+        var indices = Enumerable.Range(0, 100).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Concat(patterns.SelectMany(p => Regex.Matches(p, "[0-9]+").Cast<Match>()).Cast<Match>().Select(m => m.Value.TrimStart('0') is { Length: > 0 } n ? n : "0"))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
         var result = new List<string>();
         foreach (var module in _model.Modules)
         {
@@ -250,7 +266,7 @@ internal sealed class NameChecker
                     var at = n.IndexOf(ModuleNode.IndexSegment, StringComparison.Ordinal);
                     return at < 0
                         ? [n]
-                        : Enumerable.Range(0, 16).Select(i => n.Substring(0, at) + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + n.Substring(at + ModuleNode.IndexSegment.Length));
+                        : indices.Select(i => n.Substring(0, at) + i + n.Substring(at + ModuleNode.IndexSegment.Length));
                 }).ToList();
             }
 
@@ -260,7 +276,7 @@ internal sealed class NameChecker
         return result;
     }
 
-    private static bool SafeIsMatch(Regex regex, string name)
+    private static bool SafeIsMatch(OverridePattern regex, string name)
     {
         try
         {

@@ -122,8 +122,13 @@ internal sealed class ModelShapeParser
             return known;
         }
 
+        if (type.DeclaringSyntaxReferences.Length == 0)
+        {
+            return ModuleNode.Open(type.Name, $"{type.Name} is compiled into the referenced assembly {type.ContainingAssembly?.Name}, whose code the generator cannot read");
+        }
+
         // A module type that contains itself, or a tree deeper than any real network: stop and say nothing.
-        if (depth > MaxDepth || !_inProgress.Add(type) || type.DeclaringSyntaxReferences.Length == 0)
+        if (depth > MaxDepth || !_inProgress.Add(type))
         {
             return ModuleNode.Open(type.Name);
         }
@@ -903,7 +908,7 @@ internal sealed class ModelShapeParser
             return node;
         }
 
-        return ModuleNode.Open(named.Name);
+        return ModuleNode.Open(named.Name, $"it is a {named.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)} made by code the generator does not follow (a delegate, a constructor argument, a method of another assembly)");
     }
 
     private bool IsModuleType(ITypeSymbol type)

@@ -134,7 +134,7 @@ internal sealed class ModuleNode
     {
         if (IsOpen)
         {
-            openModules.Add(new OpenModule(prefix, OpenReason ?? $"the generator cannot see every module and parameter a {TypeName} registers"));
+            openModules.Add(new OpenModule(prefix, OpenReason ?? $"the generator cannot see every module and parameter its {TypeName} registers"));
         }
 
         foreach (var parameter in Parameters)

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Text.RegularExpressions;
 using Distiller.Typed.Catalogue;
 using Distiller.Typed.Schedules;
 using Distiller.Typed.Text;
@@ -134,17 +133,12 @@ internal sealed class ModelNames
         foreach (var (pattern, _) in overrides)
         {
             var here = new Where(overrides.Path ?? at.Path, overrides.SpanOf(pattern) ?? at.Span);
-            Regex regex;
-            try
+            if (!OverridePattern.TryCreate(pattern, out var regex, out var error))
             {
-                regex = new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            }
-            catch (ArgumentException e)
-            {
-                problems.Add(new ScheduleProblem($"'{pattern}' in '{argument}' of {owner} is not a valid regular expression: {e.Message}", here.Path, here.Span));
+                problems.Add(new ScheduleProblem($"'{pattern}' in '{argument}' of {owner} is not a valid regular expression: {error}", here.Path, here.Span));
                 continue;
             }
-            if (_modules.Any(m => regex.IsMatch(m) || regex.IsMatch(WithModulePrefix(m))))
+            if (_modules.Any(m => regex!.IsMatch(m) || regex.IsMatch(WithModulePrefix(m))))
                 continue;
             problems.Add(new ScheduleProblem(
                 $"'{pattern}' matches no module of {_modelType}{DidYouMean(Closest(WithoutModuleSegments(pattern), _modules))} (in '{argument}' of {owner})",

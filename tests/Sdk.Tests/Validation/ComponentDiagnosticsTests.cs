@@ -67,13 +67,20 @@ public class ComponentDiagnosticsTests
     [Fact]
     public void DTS024_UnknownArgumentSuggestsTheNearestAndListsTheValid()
     {
-        var result = Parse(Agp(line5: "    final_sparsty: 0.8"));
-        Assert.Equal(2, result.Diagnostics.Count);
-        var unknown = Assert.Single(result.Diagnostics, d => d.Id == "DTS024");
+        // One mistake, one diagnostic: the misspelling, not also "needs the argument 'final_sparsity'".
+        var unknown = Only(Agp(line5: "    final_sparsty: 0.8"));
         AssertAt(unknown, "DTS024", 5, 5);
         Assert.Contains("did you mean 'final_sparsity'", unknown.Message);
         Assert.Contains("valid arguments are 'initial_sparsity', 'final_sparsity', 'weights'", unknown.Message);
-        AssertAt(Assert.Single(result.Diagnostics, d => d.Id == "DTS025"), "DTS025", 2, 3);
+    }
+
+    [Fact]
+    public void DTS025_StillReportedWhenNoMisspeltKeyPointsAtTheMissingArgument()
+    {
+        // 'final_sparsty' explains the missing final_sparsity; nothing explains the missing 'weights'.
+        var result = Parse(Agp(line5: "    final_sparsty: 0.8").Where((_, i) => i != 5).ToArray());
+        Assert.Equal(["DTS025", "DTS024"], result.Diagnostics.Select(d => d.Id));
+        Assert.Contains("needs the argument 'weights'", result.Diagnostics[0].Message);
     }
 
     [Fact]
@@ -183,10 +190,9 @@ public class ComponentDiagnosticsTests
         AssertAt(cli, "DTS028", 4, 11);
         Assert.Contains("did you mean 'ASYMMETRIC_UNSIGNED' (Distiller's command line spells it 'asym_u')", cli.Message);
 
-        var result = Parse("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    mode:", "      activations: ASYMMETRIC_UNSIGNED", "      weight: SYMMETRIC");
-        Assert.Equal(2, result.Diagnostics.Count);
-        AssertAt(Assert.Single(result.Diagnostics, x => x.Id == "DTS024"), "DTS024", 6, 7);
-        AssertAt(Assert.Single(result.Diagnostics, x => x.Id == "DTS025"), "DTS025", 5, 7); // the mode mapping starts there
+        // 'weight' is a misspelling of the required 'weights': one diagnostic; a mode without 'weights' gets DTS025.
+        AssertAt(Only("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    mode:", "      activations: ASYMMETRIC_UNSIGNED", "      weight: SYMMETRIC"), "DTS024", 6, 7);
+        AssertAt(Only("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    mode:", "      activations: ASYMMETRIC_UNSIGNED"), "DTS025", 5, 7); // the mode mapping starts there
     }
 
     [Fact]

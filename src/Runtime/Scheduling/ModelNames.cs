@@ -82,9 +82,7 @@ internal sealed class ModelNames
             string resolved;
             if (name == "*")
             {
-                if (!parameter.AcceptsDefaultKey)
-                    problems.Add(new ScheduleProblem(
-                        $"'*' (a default for every parameter) is not accepted by '{parameter.Name}' of {owner}; list the parameters by name.", here.Path, here.Span));
+                // Whether '*' is accepted is the schedule validator's rule (DTS038).
                 resolved = name;
             }
             else

@@ -30,7 +30,9 @@ internal static class ArgumentChecks
         {
             var key = entry.Key.Text;
             var parameter = parameters.FirstOrDefault(p => p.Name == key);
-            if (parameter is not null)
+            if (parameter is { NotSupported: { } reason })
+                context.Report(ScheduleDiagnosticDescriptors.ArgumentNotSupported, entry.Key.Span, owner, key, reason);
+            else if (parameter is not null)
                 ValueChecks.Check(context, $"'{key}'", owner, entry.Value, parameter);
             else if (loaderSuppliesSome && ComponentCatalogue.LoaderSuppliedArguments.Contains(key))
                 context.Report(ScheduleDiagnosticDescriptors.LoaderSuppliedArgument, entry.Key.Span, owner, key);

@@ -32,6 +32,12 @@ internal static class CrossArgumentChecks
                 context.Report(ScheduleDiagnosticDescriptors.MissingDefaultKey, entry.Key.Span, $"'{parameter.Name}' of {owner}");
         }
 
+        foreach (var parameter in descriptor.Parameters.Where(p => p.NameKind == NameKind.ParameterNameMap && !p.AcceptsDefaultKey))
+        {
+            if (Find(arguments, parameter.Name) is { Value: MappingValue map } && map.Find("*") is { } star)
+                context.Report(ScheduleDiagnosticDescriptors.DefaultKeyNotAccepted, star.Key.Span, $"'{parameter.Name}' of {owner}");
+        }
+
         if (Find(arguments, "group_type") is { Value: ScalarValue { Text: "Blocks" } blocks } && !HasBlockShape(arguments))
             context.Report(ScheduleDiagnosticDescriptors.DependentArgumentMissing, blocks.Span, owner,
                 "group_type 'Blocks' needs 'kwargs: { block_shape: [..] }' giving the block's shape");

@@ -42,8 +42,12 @@ internal static class PolicyTimingChecks
             context.Report(ScheduleDiagnosticDescriptors.EmptyEpochList, epochs.Span);
             return;
         }
+        var seen = new System.Collections.Generic.HashSet<int>();
         for (int i = 0; i < epochs.Items.Count; i++)
-            Epoch(context, $"'epochs'[{i}]", epochs.Items[i]);
+        {
+            if (Epoch(context, $"'epochs'[{i}]", epochs.Items[i]) is { } epoch && !seen.Add(epoch))
+                context.Report(ScheduleDiagnosticDescriptors.RepeatedEpoch, epochs.Items[i].Span, epoch);
+        }
         if (policy.Section == ScheduleSection.Quantizers && epochs.Items[0] is ScalarValue first && first.TryGetInt32(out var start) && start != 0)
             context.Report(ScheduleDiagnosticDescriptors.QuantizationNotAtEpochZero, first.Span, first.Text);
         if (agp is not null)

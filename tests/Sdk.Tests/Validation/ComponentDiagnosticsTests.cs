@@ -334,4 +334,38 @@ public class ComponentDiagnosticsTests
     {
         Assert.Equal(DiagnosticSeverity.Error, Only(Agp(line5: "    final_sparsity: 1.0")).Severity);
     }
+
+    [Fact]
+    public void DTS037_ArgumentTheRuntimeDoesNotSupport()
+    {
+        var d = Only("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    fp16: true");
+        AssertAt(d, "DTS037", 4, 5);
+        Assert.Contains("'fp16' is a Distiller argument this runtime does not support (half-precision modules are not implemented)", d.Message);
+
+        var entry = Only("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    overrides:", "      conv1:", "        fake: true");
+        AssertAt(entry, "DTS037", 6, 9);
+    }
+
+    [Fact]
+    public void BitsAccumCannotBeNull()
+    {
+        var d = Only("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    bits_accum: null");
+        AssertAt(d, "DTS026", 4, 17);
+    }
+
+    [Fact]
+    public void ThinningExtensionsAreNotSupportedByThisRuntime()
+    {
+        var d = Single("DTS023", "extensions:", "  remover:", "    class: FilterRemover", "    thinning_func_str: remove_filters");
+        AssertAt(d, "DTS023", 3, 12);
+        Assert.Contains("network thinning, which this runtime does not support", d.Message);
+    }
+
+    [Fact]
+    public void DTS038_DefaultKeyWhereTheMapTakesNone()
+    {
+        var d = Only(WithPolicy("regularizer", "r", "regularizers:", "  r:", "    class: L1Regularizer", "    reg_regims:", "      '*': 0.001"));
+        AssertAt(d, "DTS038", 5, 7);
+        Assert.Contains("'reg_regims' of 'r' (L1Regularizer) does not accept '*'", d.Message);
+    }
 }

@@ -129,7 +129,7 @@ internal sealed class NameChecker
             return name;
         }
 
-        var normalised = WithoutDataParallel(name);
+        var normalised = DataParallelNames.WithoutModuleSegments(name);
         if (normalised != name && index.Match(normalised) == NameMatch.Found)
         {
             Report(GeneratorDiagnostics.DataParallelPrefix, scalar.Span, name, normalised);
@@ -162,10 +162,6 @@ internal sealed class NameChecker
         Report(GeneratorDiagnostics.NamesNotChecked, scalar.Span, scalar.Text, where, open.Reason);
     }
 
-    /// <summary>DataParallel wraps the model as <c>module</c>: <c>module.layer3.1.conv1.weight</c>,
-    /// <c>features.module.0.weight</c> (torchvision's AlexNet wraps only <c>features</c>).</summary>
-    private static string WithoutDataParallel(string name) =>
-        string.Join(".", name.Split('.').Where(s => s != "module"));
 
     private void CheckGroupType(ScalarValue at, string parameter, ScalarValue groupType)
     {
@@ -175,15 +171,8 @@ internal sealed class NameChecker
             rank = pattern is null ? 0 : _ranks[pattern];
         }
 
-        // Distiller's thresholding.py asserts these ranks for each group type.
-        int[]? allowed = groupType.Text switch
-        {
-            "2D" or "4D" => [4],
-            "Rows" or "Cols" => [2],
-            "3D" or "Filters" => [3, 4],
-            "Channels" => [2, 4],
-            _ => null,
-        };
+        // The runtime's own table (src/Sdk Catalogue/GroupTypeRanks), so compile time refuses exactly what it refuses.
+        var allowed = GroupTypeRanks.Of(groupType.Text);
         if (rank == 0 || allowed is null || allowed.Contains(rank))
         {
             return;
@@ -219,7 +208,7 @@ internal sealed class NameChecker
             var matches = new HashSet<string>(concreteNames.Where(n => SafeIsMatch(regex!, n)), StringComparer.Ordinal);
             if (matches.Count == 0)
             {
-                var normalised = WithoutDataParallel(pattern.Replace("\\.", "."));
+                var normalised = DataParallelNames.WithoutModuleSegments(pattern.Replace("\\.", "."));
                 if (normalised != pattern.Replace("\\.", ".") && _modules.Match(normalised) == NameMatch.Found)
                 {
                     Report(GeneratorDiagnostics.DataParallelPrefix, entry.Key.Span, pattern, normalised);

@@ -102,7 +102,7 @@ internal sealed class ModelNames
     {
         if (_parameters.Contains(name))
             return name;
-        var withoutModule = WithoutModuleSegments(name);
+        var withoutModule = DataParallelNames.WithoutModuleSegments(name);
         if (_parameters.Contains(withoutModule))
             return withoutModule;
         var suggestions = Closest(withoutModule, _parameters);
@@ -117,7 +117,7 @@ internal sealed class ModelNames
     {
         if (_modules.Contains(name))
             return name;
-        var withoutModule = WithoutModuleSegments(name);
+        var withoutModule = DataParallelNames.WithoutModuleSegments(name);
         if (_modules.Contains(withoutModule))
             return withoutModule;
         problems.Add(new ScheduleProblem(
@@ -139,7 +139,7 @@ internal sealed class ModelNames
             if (_modules.Any(m => regex!.IsMatch(m) || regex.IsMatch(WithModulePrefix(m))))
                 continue;
             problems.Add(new ScheduleProblem(
-                $"'{pattern}' matches no module of {_modelType}{DidYouMean(Closest(WithoutModuleSegments(pattern), _modules))} (in '{argument}' of {owner})",
+                $"'{pattern}' matches no module of {_modelType}{DidYouMean(Closest(DataParallelNames.WithoutModuleSegments(pattern), _modules))} (in '{argument}' of {owner})",
                 here.Path, here.Span));
         }
         return overrides;
@@ -148,8 +148,6 @@ internal sealed class ModelNames
     /// <summary>Distiller's DataParallel spelling of a module name, tried so DataParallel-written patterns match too.</summary>
     private static string WithModulePrefix(string name) => "module." + name;
 
-    internal static string WithoutModuleSegments(string name) =>
-        string.Join('.', name.Split('.').Where(segment => segment != "module"));
 
     /// <summary>The nearest names (<see cref="NearestNames"/>), keeping only those as near as the nearest.</summary>
     private static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates)

@@ -96,8 +96,7 @@ internal static class PolicyTimingChecks
             context.Report(ScheduleDiagnosticDescriptors.FrequencyLargerThanSpan, policy.Frequency!.Span, step, last - first);
             return;
         }
-        // AgpPruningRate.step: span = ((ending_epoch - starting_epoch - 1) // freq) * freq; assert span > 0.
-        int span = (last - first - 1) / step * step;
+        int span = AgpSpan.Of(first, last, step);
         if (agp is not null && span <= 0)
             context.Report(ScheduleDiagnosticDescriptors.AgpSpanNotPositive, policy.EndingEpoch!.Span,
                 policy.InstanceName!.Text, agp.ClassName, last, first, step, span);

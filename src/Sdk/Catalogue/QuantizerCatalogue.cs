@@ -70,7 +70,7 @@ internal static class QuantizerCatalogue
             "Quantization-aware training with range-based linear quantization; activation ranges tracked by an EMA (Jacob et al., arXiv:1712.05877).",
             EquatableArray.Create(
                 BitsActivations("32"), BitsWeights("32"), BitsBias("32"), Overrides(BaseOverrideEntries), QuantMode,
-                new ParameterDescriptor("ema_decay", ParameterType.Float, "Decay of the activation-range moving average.", Default: "0.999", Range: ValueRange.UnitInterval),
+                new ParameterDescriptor("ema_decay", ParameterType.Float, "Decay of the activation-range moving average.", Default: "0.999", Range: new ValueRange(0, false, 1, false)),
                 PerChannelWeights,
                 new ParameterDescriptor("quantize_inputs", ParameterType.Bool, "Also quantize the model's inputs.", Default: "true"),
                 new ParameterDescriptor("num_bits_inputs", ParameterType.Int, "Bits for the inputs; null: bits_activations.",

@@ -368,4 +368,24 @@ public class ComponentDiagnosticsTests
         AssertAt(d, "DTS038", 5, 7);
         Assert.Contains("'reg_regims' of 'r' (L1Regularizer) does not accept '*'", d.Message);
     }
+
+    [Fact]
+    public void DTS034_TrainingQuantizerRulesTheRuntimeEnforces()
+    {
+        // QAT quantizes the bias by default (bits_bias 32): float weights with a quantized bias cannot train with a float copy.
+        var bias = Only(WithPolicy("quantizer", "q", "quantizers:", "  q:", "    class: QuantAwareTrainRangeLinearQuantizer", "    bits_weights: null"));
+        AssertAt(bias, "DTS034", 4, 5);
+        Assert.Contains("cannot quantize a bias without its weights", bias.Message);
+        Assert.Empty(Parse(WithPolicy("quantizer", "q", "quantizers:", "  q:", "    class: QuantAwareTrainRangeLinearQuantizer", "    bits_weights: null", "    bits_bias: null")).Diagnostics);
+
+        // DoReFa leaves the bias in float by default; an override that quantizes it without its weights is refused.
+        var entry = Only(WithPolicy("quantizer", "q", "quantizers:", "  q:", "    class: DorefaQuantizer", "    overrides:", "      conv1:", "        bits_weights: null", "        bits_bias: 8"));
+        AssertAt(entry, "DTS034", 6, 9);
+
+        // quantize_inputs (default true) needs a bit width for the inputs.
+        var inputs = Only(WithPolicy("quantizer", "q", "quantizers:", "  q:", "    class: QuantAwareTrainRangeLinearQuantizer", "    bits_activations: null"));
+        AssertAt(inputs, "DTS034", 4, 5);
+        Assert.Contains("'quantize_inputs' (true by default) needs 'num_bits_inputs' or 'bits_activations'", inputs.Message);
+        Assert.Empty(Parse(WithPolicy("quantizer", "q", "quantizers:", "  q:", "    class: QuantAwareTrainRangeLinearQuantizer", "    bits_activations: null", "    quantize_inputs: false")).Diagnostics);
+    }
 }

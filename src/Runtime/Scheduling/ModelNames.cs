@@ -109,7 +109,7 @@ internal sealed class ModelNames
         if (suggestions.Count == 0)
             suggestions = Closest(name, _parameters);
         problems.Add(new ScheduleProblem(
-            $"'{name}' is not a parameter of {_modelType}{DidYouMean(suggestions)} (in '{argument}' of {owner})", at.Path, at.Span));
+            $"error DTS101: '{name}' is not a parameter of {_modelType}{DidYouMean(suggestions)} (in '{argument}' of {owner})", at.Path, at.Span));
         return name;
     }
 
@@ -121,25 +121,23 @@ internal sealed class ModelNames
         if (_modules.Contains(withoutModule))
             return withoutModule;
         problems.Add(new ScheduleProblem(
-            $"'{name}' is not a module of {_modelType}{DidYouMean(Closest(withoutModule, _modules))} (in '{argument}' of {owner})", at.Path, at.Span));
+            $"error DTS102: '{name}' is not a module of {_modelType}{DidYouMean(Closest(withoutModule, _modules))} (in '{argument}' of {owner})", at.Path, at.Span));
         return name;
     }
 
-    /// <summary>Override keys are module names or regular expressions matched as <c>^key$</c>; each must match some module.</summary>
+    /// <summary>Override keys are module names or regular expressions matched as <c>^key$</c>; each must match some module
+    /// (the generator's DTS103, a warning there because it cannot always see every module; an error here, where it can).</summary>
     private ArgumentMap CheckPatterns(ArgumentMap overrides, string owner, string argument, Where at, List<ScheduleProblem> problems)
     {
         foreach (var (pattern, _) in overrides)
         {
             var here = new Where(overrides.Path ?? at.Path, overrides.SpanOf(pattern) ?? at.Span);
-            if (!OverridePattern.TryCreate(pattern, out var regex, out var error))
-            {
-                problems.Add(new ScheduleProblem($"'{pattern}' in '{argument}' of {owner} is not a valid regular expression: {error}", here.Path, here.Span));
-                continue;
-            }
+            if (!OverridePattern.TryCreate(pattern, out var regex, out _))
+                continue; // the schedule validator reports it (DTS036)
             if (_modules.Any(m => regex!.IsMatch(m) || regex.IsMatch(WithModulePrefix(m))))
                 continue;
             problems.Add(new ScheduleProblem(
-                $"'{pattern}' matches no module of {_modelType}{DidYouMean(Closest(DataParallelNames.WithoutModuleSegments(pattern), _modules))} (in '{argument}' of {owner})",
+                $"error DTS103: '{pattern}' matches no module of {_modelType}{DidYouMean(Closest(DataParallelNames.WithoutModuleSegments(pattern), _modules))} (in '{argument}' of {owner})",
                 here.Path, here.Span));
         }
         return overrides;

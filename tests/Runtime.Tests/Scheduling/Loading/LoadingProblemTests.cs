@@ -51,8 +51,8 @@ public class LoadingProblemTests
         Assert.All(e.Problems, p => Assert.Equal("prune.yaml", p.Path));
         Assert.Equal(new[] { (7, 41), (12, 7), (13, 37) }, e.Problems.Select(p => (p.Span!.Value.Line, p.Span!.Value.Column)));
 
-        Assert.Equal("prune.yaml(7,41): 'classifer.1.weight' is not a parameter of AlexNetLike; did you mean 'classifier.1.weight'? (in 'weights' of AutomatedGradualPruner 'agp')", e.Problems[0].ToString());
-        Assert.Equal("prune.yaml(12,7): 'features.0.wieght' is not a parameter of AlexNetLike; did you mean 'features.0.weight'? (in 'reg_regims' of GroupLassoRegularizer 'lasso')", e.Problems[1].ToString());
+        Assert.Equal("prune.yaml(7,41): error DTS101: 'classifer.1.weight' is not a parameter of AlexNetLike; did you mean 'classifier.1.weight'? (in 'weights' of AutomatedGradualPruner 'agp')", e.Problems[0].ToString());
+        Assert.Equal("prune.yaml(12,7): error DTS101: 'features.0.wieght' is not a parameter of AlexNetLike; did you mean 'features.0.weight'? (in 'reg_regims' of GroupLassoRegularizer 'lasso')", e.Problems[1].ToString());
         Assert.StartsWith("prune.yaml(13,37): error DTS", e.Problems[2].ToString());
         Assert.Contains("'3d'", e.Problems[2].Message);
         Assert.Contains("'3D'", e.Problems[2].Message);
@@ -186,7 +186,7 @@ public class LoadingProblemTests
         using var model = new LoadingModels.AlexNetLike();
         var optimizer = optim.SGD(model.parameters(), 0.1);
         var e = Assert.Throws<ScheduleException>(() => CompressionSchedulerLoader.FromYaml(model, optimizer, yaml, "o.yaml"));
-        Assert.StartsWith(@"o.yaml(9,7): 'classifer\.6' matches no module of AlexNetLike", Assert.Single(e.Problems).ToString());
+        Assert.StartsWith(@"o.yaml(9,7): error DTS103: 'classifer\.6' matches no module of AlexNetLike", Assert.Single(e.Problems).ToString());
     }
 
     [Fact]

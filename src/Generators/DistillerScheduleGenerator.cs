@@ -44,9 +44,14 @@ public sealed class DistillerScheduleGenerator : IIncrementalGenerator
                 static (attributeContext, cancellationToken) => AnalyzeModel(attributeContext, cancellationToken))
             .WithTrackingName(StepNames.Models);
 
+        var referencedModels = context.CompilationProvider
+            .Select(static (compilation, cancellationToken) => ReferencedModels.Find(compilation, AttributeName, cancellationToken))
+            .WithTrackingName(StepNames.ReferencedModels);
+
         var allModels = models
             .Collect()
-            .Select(static (results, _) => ModelResult.Shapes(results))
+            .Combine(referencedModels)
+            .Select(static (input, _) => ModelResult.Shapes(input.Left, input.Right))
             .WithTrackingName(StepNames.AllModels);
 
         var runtime = context.CompilationProvider

@@ -6,6 +6,7 @@ internal static class StepNames
     public const string ScheduleInputs = nameof(ScheduleInputs);
     public const string ParsedSchedules = nameof(ParsedSchedules);
     public const string Models = nameof(Models);
+    public const string ReferencedModels = nameof(ReferencedModels);
     public const string AllModels = nameof(AllModels);
     public const string RuntimeFeatures = nameof(RuntimeFeatures);
     public const string CpuKernelGuard = nameof(CpuKernelGuard);

@@ -17,6 +17,8 @@ public sealed class ConsumerBuildTests : IDisposable
         // The same TorchSharp-style ResNet20 the snapshot tests analyse.
         File.Copy(Path.Combine(RepositoryRoot(), "tests", "Snapshot", "TestModels", "ResNet20.cs"), Path.Combine(_directory, "ResNet20.cs"));
         File.Copy(Path.Combine(consumer, "Program.cs"), Path.Combine(_directory, "Program.cs"));
+        File.Copy(Path.Combine(consumer, "Styles.cs"), Path.Combine(_directory, "Styles.cs"));
+        File.Copy(Path.Combine(consumer, "styles.schedule_agp.yaml"), Path.Combine(_directory, "schedules", "styles.schedule_agp.yaml"));
         File.WriteAllText(
             Path.Combine(_directory, "Consumer.csproj"),
             File.ReadAllText(Path.Combine(consumer, "Consumer.csproj.template")).Replace("$REPO$", RepositoryRoot()));
@@ -61,6 +63,13 @@ public sealed class ConsumerBuildTests : IDisposable
         // The generated Build runs on the model and gives the runtime's scheduler with both policies.
         Assert.Contains("scheduled PruningPolicy epochs 0..30 (exclusive) every 2", lines);
         Assert.Contains("scheduled LRPolicy epochs 0..100 (exclusive) every 1", lines);
+
+        // The styles model (tuple deconstruction, ??=, an out helper, register_module on a field, a virtual factory
+        // overridden in the model): its schedule compiled with no finding (0 warnings above, no error) and builds.
+        Assert.DoesNotContain(buildOutput.Split('\n'), l => l.Contains("styles.schedule_agp.yaml", StringComparison.Ordinal) && l.Contains(" DTS", StringComparison.Ordinal));
+        Assert.Contains(
+            "styles built 1 policy; names conv1.weight,fc.weight,extra.weight,stem.weight,block.fc.weight,block.gate.weight,head.0.weight,head.2.weight",
+            lines);
     }
 
     public void Dispose()

@@ -18,14 +18,13 @@ namespace Distiller.Typed.Generators.Binding;
 /// </summary>
 internal sealed class NameChecker
 {
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(200);
-
     private readonly ModelShape _model;
     private readonly string _path;
     private readonly NameIndex _parameters;
     private readonly NameIndex _modules;
     private readonly Dictionary<string, int> _ranks;
     private readonly List<DiagnosticInfo> _diagnostics;
+    private readonly HashSet<string> _reportedOpen = new(StringComparer.Ordinal);
 
     public NameChecker(ModelShape model, string path, List<DiagnosticInfo> diagnostics)
     {
@@ -130,7 +129,7 @@ internal sealed class NameChecker
             return name;
         }
 
-        var normalised = WithoutDataParallel(name);
+        var normalised = DataParallelNames.WithoutModuleSegments(name);
         if (normalised != name && index.Match(normalised) == NameMatch.Found)
         {
             Report(GeneratorDiagnostics.DataParallelPrefix, scalar.Span, name, normalised);
@@ -142,14 +141,27 @@ internal sealed class NameChecker
         {
             Report(unknown, scalar.Span, name, _model.ClassName, NearestNames.DidYouMean(normalised, index.Candidates(normalised)));
         }
+        else
+        {
+            ReportUnchecked(scalar, index.OpenPrefixOf(name) ?? index.OpenPrefixOf(normalised));
+        }
 
         return null;
     }
 
-    /// <summary>DataParallel wraps the model as <c>module</c>: <c>module.layer3.1.conv1.weight</c>,
-    /// <c>features.module.0.weight</c> (torchvision's AlexNet wraps only <c>features</c>).</summary>
-    private static string WithoutDataParallel(string name) =>
-        string.Join(".", name.Split('.').Where(s => s != "module"));
+    /// <summary>Says once per open module why names under it are left to the run-time check.</summary>
+    private void ReportUnchecked(ScalarValue scalar, string? prefix)
+    {
+        if (prefix is null || !_reportedOpen.Add(prefix))
+        {
+            return;
+        }
+
+        var open = _model.OpenModules.First(o => o.Prefix == prefix);
+        var where = prefix.Length == 0 ? _model.ClassName : $"'{prefix}' of {_model.ClassName}";
+        Report(GeneratorDiagnostics.NamesNotChecked, scalar.Span, scalar.Text, where, open.Reason);
+    }
+
 
     private void CheckGroupType(ScalarValue at, string parameter, ScalarValue groupType)
     {
@@ -159,15 +171,8 @@ internal sealed class NameChecker
             rank = pattern is null ? 0 : _ranks[pattern];
         }
 
-        // Distiller's thresholding.py asserts these ranks for each group type.
-        int[]? allowed = groupType.Text switch
-        {
-            "2D" or "4D" => [4],
-            "Rows" or "Cols" => [2],
-            "3D" or "Filters" => [3, 4],
-            "Channels" => [2, 4],
-            _ => null,
-        };
+        // The runtime's own table (src/Sdk Catalogue/GroupTypeRanks), so compile time refuses exactly what it refuses.
+        var allowed = GroupTypeRanks.Of(groupType.Text);
         if (rank == 0 || allowed is null || allowed.Contains(rank))
         {
             return;
@@ -183,20 +188,15 @@ internal sealed class NameChecker
     {
         // With run-time keys or unseen modules the set of names is not known: a "matches nothing" claim could be false.
         var closed = _model.IsClosed && !_model.Modules.Any(m => m.Name.Contains(ModuleNode.KeySegment));
-        var concreteNames = closed ? ConcreteModuleNames() : [];
+        var concreteNames = closed ? ConcreteModuleNames(overrides.Entries.Select(e => e.Key.Text)) : [];
         var earlier = new List<(string Pattern, HashSet<string> Matches)>();
 
         foreach (var entry in overrides.Entries)
         {
             var pattern = entry.Key.Text;
-            Regex regex;
-            try
+            if (!OverridePattern.TryCreate(pattern, out var regex, out _))
             {
-                regex = new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant, RegexTimeout);
-            }
-            catch (ArgumentException)
-            {
-                // Not a valid regular expression: the Sdk's model-free validation reports it.
+                // Not a valid pattern: the Sdk's model-free validation reports it.
                 continue;
             }
 
@@ -205,10 +205,10 @@ internal sealed class NameChecker
                 continue;
             }
 
-            var matches = new HashSet<string>(concreteNames.Where(n => SafeIsMatch(regex, n)), StringComparer.Ordinal);
+            var matches = new HashSet<string>(concreteNames.Where(n => SafeIsMatch(regex!, n)), StringComparer.Ordinal);
             if (matches.Count == 0)
             {
-                var normalised = WithoutDataParallel(pattern.Replace("\\.", "."));
+                var normalised = DataParallelNames.WithoutModuleSegments(pattern.Replace("\\.", "."));
                 if (normalised != pattern.Replace("\\.", ".") && _modules.Match(normalised) == NameMatch.Found)
                 {
                     Report(GeneratorDiagnostics.DataParallelPrefix, entry.Key.Span, pattern, normalised);
@@ -235,10 +235,15 @@ internal sealed class NameChecker
         }
     }
 
-    /// <summary>Module names with each <c>&lt;index&gt;</c> replaced by 0–15, enough to tell which blocks a
-    /// pattern such as <c>layer1\.1\.conv1</c> reaches.</summary>
-    private List<string> ConcreteModuleNames()
+    /// <summary>Module names with each <c>&lt;index&gt;</c> replaced by every index a pattern could plausibly
+    /// name: 0–99 and every number written in the patterns (<c>layer1\.117\.conv1</c> reaches block 117). A
+    /// container has no index limit, so the numbers come from the patterns rather than from a fixed range.</summary>
+    private List<string> ConcreteModuleNames(IEnumerable<string> patterns)
     {
+        var indices = Enumerable.Range(0, 100).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Concat(patterns.SelectMany(p => Regex.Matches(p, "[0-9]+").Cast<Match>()).Cast<Match>().Select(m => m.Value.TrimStart('0') is { Length: > 0 } n ? n : "0"))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
         var result = new List<string>();
         foreach (var module in _model.Modules)
         {
@@ -250,7 +255,7 @@ internal sealed class NameChecker
                     var at = n.IndexOf(ModuleNode.IndexSegment, StringComparison.Ordinal);
                     return at < 0
                         ? [n]
-                        : Enumerable.Range(0, 16).Select(i => n.Substring(0, at) + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + n.Substring(at + ModuleNode.IndexSegment.Length));
+                        : indices.Select(i => n.Substring(0, at) + i + n.Substring(at + ModuleNode.IndexSegment.Length));
                 }).ToList();
             }
 
@@ -260,7 +265,7 @@ internal sealed class NameChecker
         return result;
     }
 
-    private static bool SafeIsMatch(Regex regex, string name)
+    private static bool SafeIsMatch(OverridePattern regex, string name)
     {
         try
         {

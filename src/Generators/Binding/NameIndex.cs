@@ -55,15 +55,22 @@ internal sealed class NameIndex
             return NameMatch.Found;
         }
 
+        return OpenPrefixOf(name) is null ? NameMatch.Missing : NameMatch.Unknown;
+    }
+
+    /// <summary>The open module <paramref name="name"/> lies below (empty for an open model), or null.</summary>
+    public string? OpenPrefixOf(string name)
+    {
+        var segments = name.Split('.');
         foreach (var prefix in _openPrefixes)
         {
             if (prefix.Length == 0 || StartsWithModule(segments, prefix.Split('.')))
             {
-                return NameMatch.Unknown;
+                return prefix;
             }
         }
 
-        return NameMatch.Missing;
+        return null;
     }
 
     /// <summary>Names to suggest for <paramref name="name"/>: wildcard segments take the user's own segment, so
@@ -79,15 +86,12 @@ internal sealed class NameIndex
                 continue;
             }
 
+            // The user's segment at the wildcard's place, where it fits (a number for <index>).
             var parts = candidate.Split('.');
-            if (parts.Length == segments.Length)
-            {
-                yield return string.Join(".", parts.Select((p, i) => IsWildcard(p) ? segments[i] : p));
-            }
-            else
-            {
-                yield return candidate;
-            }
+            yield return string.Join(".", parts.Select((p, i) =>
+                i < segments.Length && (p == ModuleNode.KeySegment && segments[i].Length > 0 || p == ModuleNode.IndexSegment && segments[i].Length > 0 && segments[i].All(char.IsDigit))
+                    ? segments[i]
+                    : p));
         }
     }
 

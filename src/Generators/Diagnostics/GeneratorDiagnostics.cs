@@ -31,6 +31,9 @@ internal static class GeneratorDiagnostics
     public static readonly DiagnosticDescriptor DataParallelPrefix = Create(
         "DTS106", "DataParallel 'module.' prefix normalised", "'{0}' is read as '{1}': the 'module.' segment DataParallel adds is dropped", DiagnosticSeverity.Info, Names);
 
+    public static readonly DiagnosticDescriptor NamesNotChecked = Create(
+        "DTS107", "Names not checked at compile time", "'{0}' and other names under {1} are not checked at compile time: {2}. The schedule's builder checks them against named_parameters() when it runs", DiagnosticSeverity.Info, Names);
+
     public static readonly DiagnosticDescriptor NoModelBound = Create(
         "DTS110", "Schedule bound to no model", "{0} Bind a schedule to a [CompressibleModel] class in one of three ways: 'Model' metadata on its AdditionalFiles item (<AdditionalFiles Update=\"{1}\" Model=\"AlexNet\" />), a top-level 'model: AlexNet' key in the YAML, or a file name starting with the class name ('alexnet.schedule_agp.yaml'). Models in this compilation: {2}", DiagnosticSeverity.Error, Binding);
 
@@ -40,7 +43,7 @@ internal static class GeneratorDiagnostics
     public static DiagnosticDescriptor[] All { get; } =
     [
         UnknownParameter, UnknownModule, OverrideMatchesNothing, UnreachableOverride, GroupTypeUnsupported,
-        DataParallelPrefix, NoModelBound, InternalError,
+        DataParallelPrefix, NamesNotChecked, NoModelBound, InternalError,
     ];
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity, string category) =>

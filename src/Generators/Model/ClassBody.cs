@@ -19,6 +19,15 @@ internal enum MutationKind
     Unknown,
 }
 
+/// <summary>One value stored into a field: <paramref name="Value"/> is null when only the field's type is known (a
+/// helper from another assembly filled it through <c>out</c>); <paramref name="Site"/> is where the store happens,
+/// which says whether every instance gets it.</summary>
+internal sealed record FieldStore(ExpressionSyntax? Value, SyntaxNode Site, SemanticModel Model);
+
+/// <summary><c>receiver.register_module(name, value)</c> (or <c>register_parameter</c>) on an object other than
+/// <c>this</c>; <paramref name="Name"/> is null when not a constant.</summary>
+internal sealed record Registration(ISymbol? Receiver, bool IsModule, string? Name, ExpressionSyntax Value, SyntaxNode Site, SemanticModel Model);
+
 /// <summary>One change to a container field seen in the class's code.</summary>
 internal sealed record ContainerMutation(
     MutationKind Kind,
@@ -39,6 +48,7 @@ internal sealed class ClassBody
 
     private readonly INamedTypeSymbol _type;
     private readonly CancellationToken _cancellationToken;
+    private readonly System.Func<SyntaxTree, SemanticModel> _semanticModel;
     private readonly List<(SyntaxNode Declaration, SemanticModel Model)> _declarations = new();
     private readonly Dictionary<IFieldSymbol, HashSet<IParameterSymbol>> _helperParameters = new(SymbolEqualityComparer.Default);
     private List<(AssignmentExpressionSyntax Node, SemanticModel Model, ISymbol? Left)>? _assignments;
@@ -47,6 +57,7 @@ internal sealed class ClassBody
     public ClassBody(INamedTypeSymbol type, System.Func<SyntaxTree, SemanticModel> semanticModel, CancellationToken cancellationToken)
     {
         _type = type;
+        _semanticModel = semanticModel;
         _cancellationToken = cancellationToken;
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
@@ -88,8 +99,11 @@ internal sealed class ClassBody
             .ToList();
 
     /// <summary>Every value stored in <paramref name="field"/> by this class's code: its initializer (when this class
-    /// declares the field) and each <c>field = …</c> (a derived class may assign a protected field of its base).</summary>
-    public IEnumerable<(ExpressionSyntax Value, SemanticModel Model)> Assignments(IFieldSymbol field)
+    /// declares the field), each <c>field = …</c> and <c>field ??= …</c> (a derived class may assign a protected field
+    /// of its base), each element of a tuple deconstruction <c>(field, other) = (…, …)</c>, and each <c>out</c> /
+    /// <c>ref</c> argument <c>Make(out field)</c> (the helper's stores into its parameter when the helper is in this
+    /// compilation; an unknown value of the field's type otherwise).</summary>
+    public IEnumerable<FieldStore> Assignments(IFieldSymbol field)
     {
         var property = field.AssociatedSymbol as IPropertySymbol;
         var declaresField = SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, _type.OriginalDefinition);
@@ -106,19 +120,138 @@ internal sealed class ClassBody
                 var model = _declarations.FirstOrDefault(d => d.Declaration.SyntaxTree == initializer.SyntaxTree).Model;
                 if (model is not null)
                 {
-                    yield return (initializer.Value, model);
+                    yield return new FieldStore(initializer.Value, initializer.Value, model);
                 }
             }
         }
 
+        bool IsField(ISymbol? symbol) =>
+            SymbolEqualityComparer.Default.Equals(symbol, field) || (property is not null && SymbolEqualityComparer.Default.Equals(symbol, property));
+
         foreach (var (assignment, model, left) in AllAssignments())
         {
-            if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
-                && assignment.Left is not ElementAccessExpressionSyntax
-                && (SymbolEqualityComparer.Default.Equals(left, field) || (property is not null && SymbolEqualityComparer.Default.Equals(left, property))))
+            if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Left is TupleExpressionSyntax targets)
             {
-                yield return (assignment.Right, model);
+                foreach (var store in Deconstruction(targets, assignment.Right, assignment, model, IsField))
+                {
+                    yield return store;
+                }
+
+                continue;
             }
+
+            if ((assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression))
+                && assignment.Left is not ElementAccessExpressionSyntax
+                && IsField(left))
+            {
+                yield return new FieldStore(assignment.Right, assignment, model);
+            }
+        }
+
+        foreach (var (argument, model) in Nodes<ArgumentSyntax>())
+        {
+            if (argument.RefKindKeyword.IsKind(SyntaxKind.None) || argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword)
+                || !IsField(SymbolOf(argument.Expression, model)))
+            {
+                continue;
+            }
+
+            foreach (var store in StoresThrough(argument, model))
+            {
+                yield return store;
+            }
+        }
+    }
+
+    /// <summary>The stores of <c>(a, (b, c)) = (x, (y, z))</c> into the targets <paramref name="isTarget"/> accepts;
+    /// a right-hand side that is not a tuple literal (a method returning a tuple) stores a value known only by type.</summary>
+    private IEnumerable<FieldStore> Deconstruction(TupleExpressionSyntax targets, ExpressionSyntax? values, SyntaxNode site, SemanticModel model, System.Func<ISymbol?, bool> isTarget)
+    {
+        var tuple = values as TupleExpressionSyntax;
+        if (tuple is not null && tuple.Arguments.Count != targets.Arguments.Count)
+        {
+            tuple = null;
+        }
+
+        for (var i = 0; i < targets.Arguments.Count; i++)
+        {
+            var target = targets.Arguments[i].Expression;
+            var value = tuple?.Arguments[i].Expression;
+            if (target is TupleExpressionSyntax nested)
+            {
+                foreach (var store in Deconstruction(nested, value, site, model, isTarget))
+                {
+                    yield return store;
+                }
+            }
+            else if (isTarget(SymbolOf(target, model)))
+            {
+                yield return new FieldStore(value, site, model);
+            }
+        }
+    }
+
+    /// <summary>What a helper called as <c>Make(out field)</c> / <c>Make(ref field)</c> stores into the field: the
+    /// values its body assigns to that parameter when its code is visible, else a value known only by type.</summary>
+    private IEnumerable<FieldStore> StoresThrough(ArgumentSyntax argument, SemanticModel model)
+    {
+        var unknown = new FieldStore(null, argument, model);
+        if (argument.Parent?.Parent is not InvocationExpressionSyntax invocation
+            || model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol method
+            || method.DeclaringSyntaxReferences.Length != 1)
+        {
+            yield return unknown;
+            yield break;
+        }
+
+        var arguments = invocation.ArgumentList.Arguments;
+        var position = arguments.IndexOf(argument);
+        var parameter = argument.NameColon is { } nameColon
+            ? method.Parameters.FirstOrDefault(p => p.Name == nameColon.Name.Identifier.ValueText)
+            : position < method.Parameters.Length ? method.Parameters[position] : null;
+        var declaration = method.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken);
+        var helperModel = _semanticModel(declaration.SyntaxTree);
+        if (parameter is null)
+        {
+            yield return unknown;
+            yield break;
+        }
+
+        bool IsParameter(ISymbol? symbol) => SymbolEqualityComparer.Default.Equals(symbol?.OriginalDefinition, parameter.OriginalDefinition);
+
+        var found = false;
+        foreach (var node in declaration.DescendantNodes())
+        {
+            switch (node)
+            {
+                case AssignmentExpressionSyntax { Left: TupleExpressionSyntax targets } deconstruction
+                    when deconstruction.IsKind(SyntaxKind.SimpleAssignmentExpression):
+                    foreach (var store in Deconstruction(targets, deconstruction.Right, argument, helperModel, IsParameter))
+                    {
+                        found = true;
+                        yield return store;
+                    }
+
+                    break;
+                case AssignmentExpressionSyntax assignment
+                    when (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression))
+                         && IsParameter(SymbolOf(assignment.Left, helperModel)):
+                    found = true;
+
+                    // An `out` parameter is always assigned, so the call site decides whether the field is; a `ref`
+                    // one may be left alone.
+                    yield return new FieldStore(assignment.Right, parameter.RefKind == RefKind.Out ? argument : assignment, helperModel);
+                    break;
+                case ArgumentSyntax passedOn when !passedOn.RefKindKeyword.IsKind(SyntaxKind.None) && IsParameter(SymbolOf(passedOn.Expression, helperModel)):
+                    found = true;
+                    yield return unknown;
+                    break;
+            }
+        }
+
+        if (!found && parameter.RefKind == RefKind.Out)
+        {
+            yield return unknown;
         }
     }
 
@@ -270,10 +403,32 @@ internal sealed class ClassBody
         }
     }
 
+    /// <summary><c>other.register_module("name", module)</c> / <c>other.register_parameter("name", p)</c>: a
+    /// registration on an object other than this one (a field's module, a local, a parameter).</summary>
+    public IEnumerable<Registration> RegistrationsOnOthers()
+    {
+        foreach (var (invocation, model, _, receiver) in AllInvocations())
+        {
+            if (invocation.Expression is MemberAccessExpressionSyntax { Expression: not (ThisExpressionSyntax or BaseExpressionSyntax) } access
+                && access.Name.Identifier.ValueText is "register_module" or "register_parameter"
+                && invocation.ArgumentList.Arguments.Count >= 2)
+            {
+                var arguments = invocation.ArgumentList.Arguments;
+                yield return new Registration(
+                    receiver,
+                    access.Name.Identifier.ValueText == "register_module",
+                    ConstantString(arguments[0].Expression, model),
+                    arguments[1].Expression,
+                    invocation,
+                    model);
+            }
+        }
+    }
+
     private static string? CalledName(InvocationExpressionSyntax invocation) => invocation.Expression switch
     {
         IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-        MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access => access.Name.Identifier.ValueText,
+        MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or BaseExpressionSyntax } access => access.Name.Identifier.ValueText,
         _ => null,
     };
 

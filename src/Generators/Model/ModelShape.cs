@@ -19,8 +19,8 @@ namespace Distiller.Typed.Generators.Model;
 /// class names so two nested models of the same name do not collide.</param>
 /// <param name="Parameters">Every parameter name the model can have.</param>
 /// <param name="Modules">Every sub-module name with its type.</param>
-/// <param name="OpenPrefixes">Module names whose contents the generator cannot see (a delegate-made layer,
-/// a module type from another assembly); names below them are never reported.</param>
+/// <param name="OpenModules">Module names whose contents the generator cannot see (a delegate-made layer,
+/// a module type from another assembly), each with the reason; names below them are never reported.</param>
 internal sealed record ModelShape(
     string ClassName,
     string Namespace,
@@ -30,11 +30,19 @@ internal sealed record ModelShape(
     string Prefix,
     EquatableArray<ModelParameter> Parameters,
     EquatableArray<ModelModule> Modules,
-    EquatableArray<string> OpenPrefixes)
+    EquatableArray<OpenModule> OpenModules)
 {
     /// <summary>True when every module's contents are known, so "matches nothing" findings are safe.</summary>
-    public bool IsClosed => OpenPrefixes.Count == 0;
+    public bool IsClosed => OpenModules.Count == 0;
+
+    /// <summary>The names of the open modules (empty for the whole model).</summary>
+    public System.Collections.Generic.IReadOnlyList<string> OpenPrefixes =>
+        System.Linq.Enumerable.ToList(System.Linq.Enumerable.Select(OpenModules, o => o.Prefix));
 }
+
+/// <summary>A module whose contents the analysis cannot see (<paramref name="Prefix"/> is empty for the whole
+/// model), and why, in words for the info diagnostic.</summary>
+internal sealed record OpenModule(string Prefix, string Reason);
 
 /// <summary>A parameter name, its tensor rank (0 when unknown), and whether it exists only for some arguments
 /// (e.g. a <c>bias</c> whose <c>bias:</c> argument is not a constant).</summary>

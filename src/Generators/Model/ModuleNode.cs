@@ -27,7 +27,27 @@ internal sealed class ModuleNode
 
     public List<KeyValuePair<string, ModuleNode>> Children { get; } = new();
 
-    public static ModuleNode Open(string typeName) => new(typeName, isOpen: true);
+    /// <summary>Why the contents are not known, for the info diagnostic; null gives a general reason.</summary>
+    public string? OpenReason { get; private set; }
+
+    public static ModuleNode Open(string typeName, string? reason = null) => new(typeName, isOpen: true) { OpenReason = reason };
+
+    /// <summary>Marks the contents unknown, keeping the first reason given.</summary>
+    public void MarkOpen(string reason)
+    {
+        IsOpen = true;
+        OpenReason ??= reason;
+    }
+
+    /// <summary>A copy that can take more children without changing the module it came from (class shapes are
+    /// shared by every field of that class).</summary>
+    public ModuleNode Copy()
+    {
+        var result = new ModuleNode(TypeName, IsOpen) { OpenReason = OpenReason };
+        result.Parameters.AddRange(Parameters);
+        result.Children.AddRange(Children);
+        return result;
+    }
 
     public void AddChild(string segment, ModuleNode child)
     {
@@ -51,7 +71,7 @@ internal sealed class ModuleNode
         }
 
         var typeName = a.TypeName == b.TypeName ? a.TypeName : a.TypeName + "|" + b.TypeName;
-        var result = new ModuleNode(typeName, a.IsOpen || b.IsOpen);
+        var result = new ModuleNode(typeName, a.IsOpen || b.IsOpen) { OpenReason = a.OpenReason ?? b.OpenReason };
         foreach (var parameter in a.Parameters.Concat(b.Parameters))
         {
             var index = result.Parameters.FindIndex(p => p.Name == parameter.Name);
@@ -91,7 +111,7 @@ internal sealed class ModuleNode
     /// under an <c>if</c>): still valid names, never reported missing.</summary>
     public ModuleNode AsConditional()
     {
-        var result = new ModuleNode(TypeName, IsOpen);
+        var result = new ModuleNode(TypeName, IsOpen) { OpenReason = OpenReason };
         foreach (var parameter in Parameters)
         {
             result.Parameters.Add(parameter with { IsConditional = true });
@@ -110,11 +130,11 @@ internal sealed class ModuleNode
         string prefix,
         List<ModelParameter> parameters,
         List<ModelModule> modules,
-        List<string> openPrefixes)
+        List<OpenModule> openModules)
     {
         if (IsOpen)
         {
-            openPrefixes.Add(prefix);
+            openModules.Add(new OpenModule(prefix, OpenReason ?? $"the generator cannot see every module and parameter its {TypeName} registers"));
         }
 
         foreach (var parameter in Parameters)
@@ -126,7 +146,7 @@ internal sealed class ModuleNode
         {
             var name = Join(prefix, child.Key);
             modules.Add(new ModelModule(name, child.Value.TypeName));
-            child.Value.Flatten(name, parameters, modules, openPrefixes);
+            child.Value.Flatten(name, parameters, modules, openModules);
         }
     }
 

@@ -41,7 +41,5 @@ public sealed class AgpPruningRate
 
     /// <summary>Distiller's span; zero or less means the schedule never reaches its final sparsity.</summary>
     public static int Span(int startingEpoch, int endingEpoch, int frequency) =>
-        FloorDiv(endingEpoch - startingEpoch - 1, frequency) * frequency;
-
-    private static int FloorDiv(int a, int b) => (int)Math.Floor((double)a / b);
+        Schedules.AgpSpan.Of(startingEpoch, endingEpoch, frequency);
 }

@@ -14,36 +14,20 @@ namespace Distiller.Typed.Quantization;
 /// </summary>
 public static class QuantizerFactory
 {
-    private static readonly string[] Common = { "class", "bits_activations", "bits_weights", "bits_bias", "overrides" };
+    /// <summary>The quantizers this runtime builds; their arguments, and those it refuses, are the component
+    /// catalogue's (src/Sdk), the same table the schedule validator checks.</summary>
+    public static IReadOnlyCollection<string> ClassNames { get; } =
+        ["PostTrainLinearQuantizer", "DorefaQuantizer", "WRPNQuantizer", "PACTQuantizer", "QuantAwareTrainRangeLinearQuantizer"];
 
-    private static readonly Dictionary<string, string[]> Arguments = new()
-    {
-        ["PostTrainLinearQuantizer"] = new[] { "class", "bits_activations", "bits_parameters", "bits_accum", "overrides", "mode", "clip_acts",
-            "per_channel_wts", "model_activation_stats", "clip_n_stds", "clip_half_range", "inputs_quant_auto_fallback" },
-        ["DorefaQuantizer"] = Common,
-        ["WRPNQuantizer"] = Common,
-        ["PACTQuantizer"] = Common.Concat(new[] { "act_clip_init_val", "act_clip_decay" }).ToArray(),
-        ["QuantAwareTrainRangeLinearQuantizer"] = Common.Concat(new[] { "mode", "ema_decay", "per_channel_wts", "quantize_inputs", "num_bits_inputs" }).ToArray(),
-    };
+    private static Catalogue.ComponentDescriptor Descriptor(string className) =>
+        ClassNames.Contains(className) && Catalogue.ComponentCatalogue.TryFind(className, out var descriptor) ? descriptor : throw UnknownClass(className);
 
-    /// <summary>Distiller arguments this implementation does not provide (so they are rejected by name, not ignored).</summary>
-    private static readonly Dictionary<string, string> Unsupported = new()
-    {
-        ["fp16"] = "half-precision modules are not provided",
-        ["fpq_module"] = "floating-point fake-quantized modules are not provided",
-        ["scale_approx_mult_bits"] = "integer multiply-and-shift scale approximation is not provided",
-        ["save_fp_weights"] = "re-quantization of weights after preparation is not provided",
-        ["also_clip_weights"] = "clipping of weights is not provided",
-    };
-
-    public static IReadOnlyCollection<string> ClassNames => Arguments.Keys;
-
-    /// <summary>The argument names <paramref name="className"/> accepts.</summary>
+    /// <summary>The argument names <paramref name="className"/> accepts (with <c>class</c>, which a YAML entry carries).</summary>
     public static IReadOnlyList<string> ArgumentNames(string className) =>
-        Arguments.TryGetValue(className, out var a) ? a : throw UnknownClass(className);
+        ["class", .. Descriptor(className).Parameters.Where(p => p.NotSupported is null).Select(p => p.Name)];
 
     private static ArgumentException UnknownClass(string className) =>
-        new($"'{className}' is not a quantizer class; valid: {string.Join(", ", Arguments.Keys)}.", nameof(className));
+        new($"'{className}' is not a quantizer class; valid: {string.Join(", ", ClassNames)}.", nameof(className));
 
     /// <summary>Creates the quantizer (not yet prepared). QAT quantizers need the optimizer.</summary>
     public static Quantizer Create(string className, nn.Module model, optim.Optimizer? optimizer, IReadOnlyDictionary<string, object?> args)
@@ -53,7 +37,7 @@ public static class QuantizerFactory
         string ctx = $"Quantizer {className}";
         foreach (var key in args.Keys)
         {
-            if (Unsupported.TryGetValue(key, out var why))
+            if (Descriptor(className).Parameter(key) is { NotSupported: { } why })
                 throw new ArgumentException($"{ctx}: argument '{key}' is not supported ({why}).", key);
             if (!valid.Contains(key))
                 throw new ArgumentException($"{ctx}: unknown argument '{key}'; valid: {string.Join(", ", valid)}.", key);

@@ -1,5 +1,5 @@
 using System.Collections;
-using System.Text.RegularExpressions;
+using Distiller.Typed.Text;
 
 namespace Distiller.Typed.Quantization;
 
@@ -12,7 +12,7 @@ namespace Distiller.Typed.Quantization;
 public sealed class QuantizerOverrides : IEnumerable<KeyValuePair<string, IReadOnlyDictionary<string, object?>>>
 {
     private readonly List<KeyValuePair<string, IReadOnlyDictionary<string, object?>>> _entries = new();
-    private readonly List<Regex> _regexes = new();
+    private readonly List<OverridePattern> _regexes = new();
 
     public int Count => _entries.Count;
 
@@ -27,17 +27,10 @@ public sealed class QuantizerOverrides : IEnumerable<KeyValuePair<string, IReadO
             if (settings.ContainsKey(old))
                 throw new ArgumentException(
                     $"Override '{pattern}': '{old}' is deprecated; use 'bits_activations' / 'bits_weights' / 'bits_bias'.", nameof(settings));
-        Regex regex;
-        try
-        {
-            regex = new Regex($"^(?:{pattern})$", RegexOptions.CultureInvariant);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"Override key '{pattern}' is not a valid regular expression: {e.Message}", nameof(pattern), e);
-        }
+        if (!OverridePattern.TryCreate(pattern, out var regex, out var error))
+            throw new ArgumentException($"Override key '{pattern}' is not a valid regular expression: {error}", nameof(pattern));
         _entries.Add(new(pattern, settings));
-        _regexes.Add(regex);
+        _regexes.Add(regex!);
     }
 
     public void Add(string pattern, Dictionary<string, object?> settings) => Add(pattern, (IReadOnlyDictionary<string, object?>)settings);

@@ -57,13 +57,9 @@ public static class ComponentFactory
         }
     }
 
-    /// <summary>Why a catalogue class has no creator here (quantizers until the quantization runtime is merged; thinning).</summary>
+    /// <summary>Why a catalogue class has no creator here (ComponentFactoryTests keeps this from happening).</summary>
     internal static string NotCreatable(ComponentSpec spec) => spec.Section switch
     {
-        Schedules.ScheduleSection.Extensions =>
-            $"extension '{spec.InstanceName}' ({spec.ClassName}) asks for network thinning, which this runtime does not support: " +
-            "it masks pruned structures but never removes them from the model. Remove the extension and its policy " +
-            "(the pruned filters/channels stay zero), or thin the model with Distiller.",
         Schedules.ScheduleSection.Quantizers => QuantizerFactory.Unavailable(spec),
         _ => $"{spec.ClassName} '{spec.InstanceName}' cannot be created by this runtime (no factory is registered for it).",
     };

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Text.RegularExpressions;
 using Distiller.Typed.Catalogue;
 using Distiller.Typed.Schedules;
 using Distiller.Typed.Text;
@@ -83,9 +82,7 @@ internal sealed class ModelNames
             string resolved;
             if (name == "*")
             {
-                if (!parameter.AcceptsDefaultKey)
-                    problems.Add(new ScheduleProblem(
-                        $"'*' (a default for every parameter) is not accepted by '{parameter.Name}' of {owner}; list the parameters by name.", here.Path, here.Span));
+                // Whether '*' is accepted is the schedule validator's rule (DTS038).
                 resolved = name;
             }
             else
@@ -105,14 +102,14 @@ internal sealed class ModelNames
     {
         if (_parameters.Contains(name))
             return name;
-        var withoutModule = WithoutModuleSegments(name);
+        var withoutModule = DataParallelNames.WithoutModuleSegments(name);
         if (_parameters.Contains(withoutModule))
             return withoutModule;
         var suggestions = Closest(withoutModule, _parameters);
         if (suggestions.Count == 0)
             suggestions = Closest(name, _parameters);
         problems.Add(new ScheduleProblem(
-            $"'{name}' is not a parameter of {_modelType}{DidYouMean(suggestions)} (in '{argument}' of {owner})", at.Path, at.Span));
+            $"error DTS101: '{name}' is not a parameter of {_modelType}{DidYouMean(suggestions)} (in '{argument}' of {owner})", at.Path, at.Span));
         return name;
     }
 
@@ -120,34 +117,27 @@ internal sealed class ModelNames
     {
         if (_modules.Contains(name))
             return name;
-        var withoutModule = WithoutModuleSegments(name);
+        var withoutModule = DataParallelNames.WithoutModuleSegments(name);
         if (_modules.Contains(withoutModule))
             return withoutModule;
         problems.Add(new ScheduleProblem(
-            $"'{name}' is not a module of {_modelType}{DidYouMean(Closest(withoutModule, _modules))} (in '{argument}' of {owner})", at.Path, at.Span));
+            $"error DTS102: '{name}' is not a module of {_modelType}{DidYouMean(Closest(withoutModule, _modules))} (in '{argument}' of {owner})", at.Path, at.Span));
         return name;
     }
 
-    /// <summary>Override keys are module names or regular expressions matched as <c>^key$</c>; each must match some module.</summary>
+    /// <summary>Override keys are module names or regular expressions matched as <c>^key$</c>; each must match some module
+    /// (the generator's DTS103, a warning there because it cannot always see every module; an error here, where it can).</summary>
     private ArgumentMap CheckPatterns(ArgumentMap overrides, string owner, string argument, Where at, List<ScheduleProblem> problems)
     {
         foreach (var (pattern, _) in overrides)
         {
             var here = new Where(overrides.Path ?? at.Path, overrides.SpanOf(pattern) ?? at.Span);
-            Regex regex;
-            try
-            {
-                regex = new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            }
-            catch (ArgumentException e)
-            {
-                problems.Add(new ScheduleProblem($"'{pattern}' in '{argument}' of {owner} is not a valid regular expression: {e.Message}", here.Path, here.Span));
-                continue;
-            }
-            if (_modules.Any(m => regex.IsMatch(m) || regex.IsMatch(WithModulePrefix(m))))
+            if (!OverridePattern.TryCreate(pattern, out var regex, out _))
+                continue; // the schedule validator reports it (DTS036)
+            if (_modules.Any(m => regex!.IsMatch(m) || regex.IsMatch(WithModulePrefix(m))))
                 continue;
             problems.Add(new ScheduleProblem(
-                $"'{pattern}' matches no module of {_modelType}{DidYouMean(Closest(WithoutModuleSegments(pattern), _modules))} (in '{argument}' of {owner})",
+                $"error DTS103: '{pattern}' matches no module of {_modelType}{DidYouMean(Closest(DataParallelNames.WithoutModuleSegments(pattern), _modules))} (in '{argument}' of {owner})",
                 here.Path, here.Span));
         }
         return overrides;
@@ -156,8 +146,6 @@ internal sealed class ModelNames
     /// <summary>Distiller's DataParallel spelling of a module name, tried so DataParallel-written patterns match too.</summary>
     private static string WithModulePrefix(string name) => "module." + name;
 
-    internal static string WithoutModuleSegments(string name) =>
-        string.Join('.', name.Split('.').Where(segment => segment != "module"));
 
     /// <summary>The nearest names (<see cref="NearestNames"/>), keeping only those as near as the nearest.</summary>
     private static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates)

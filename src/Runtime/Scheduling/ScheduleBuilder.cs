@@ -5,15 +5,14 @@ using Distiller.Typed.Pruning;
 using Distiller.Typed.Regularization;
 using Distiller.Typed.Schedules;
 using Distiller.Typed.Scheduling.Factories;
-using Distiller.Typed.Text;
 using TorchSharp;
 
 namespace Distiller.Typed.Scheduling;
 
 /// <summary>
 /// Builds a <see cref="CompressionScheduler"/> from a <see cref="ScheduleSpec"/> — Distiller's <c>config.dict_config</c>.
-/// Everything is checked before anything is created: every class, every argument's name and type, every parameter
-/// name against <c>named_parameters()</c> (DataParallel <c>module.</c> segments are dropped where the model has no
+/// Everything is checked before anything is created: the schedule validator of src/Sdk (the compiler's, with the same
+/// DTS ids) checks every class, argument, policy and timing; then every parameter name against <c>named_parameters()</c> (DataParallel <c>module.</c> segments are dropped where the model has no
 /// such name), every override pattern against <c>named_modules()</c>, every policy's instance and timing, and the
 /// optimizer for classes that need one. All problems of the whole schedule are thrown together in one
 /// <see cref="ScheduleException"/>, each at its file(line,col) when the spec came from a file.
@@ -88,6 +87,9 @@ public static class ScheduleBuilder
     private static Plan Check(torch.nn.Module model, torch.optim.Optimizer? optimizer, ScheduleSpec spec, List<ScheduleProblem> problems)
     {
         var path = spec.Path;
+
+        // Classes, arguments, policies and timing: the same validator, ids and messages as the compiler's.
+        problems.AddRange(ScheduleSpecValidation.Problems(spec));
         var resolved = new ModelNames(model).Resolve(spec, problems);
 
         var components = new List<(ComponentSpec, ComponentArguments)>();
@@ -97,26 +99,12 @@ public static class ScheduleBuilder
             var owner = $"{component.ClassName} '{component.InstanceName}'";
             if (!declared.Add((component.Section, component.InstanceName)))
             {
+                // Only a spec written in code can do this; YAML reports the duplicate key (DTS004).
                 problems.Add(new ScheduleProblem($"{component.Section.YamlKey()} declares '{component.InstanceName}' twice.", path, component.Span));
                 continue;
             }
-            if (!ComponentCatalogue.TryFind(component.ClassName, out var descriptor))
-            {
-                var known = ComponentCatalogue.InSection(component.Section).Select(c => c.ClassName);
-                var reason = ComponentCatalogue.FindUnsupported(component.ClassName) is { } unsupported ? $" ({component.ClassName} is not supported: {unsupported.Reason})" : "";
-                problems.Add(new ScheduleProblem(
-                    $"'{component.InstanceName}' names the class '{component.ClassName}', which {component.Section.YamlKey()} cannot declare{reason}" +
-                    $"{NearestNames.DidYouMean(component.ClassName, known)}", path, component.Span));
-                continue;
-            }
-            if (descriptor.Section != component.Section)
-            {
-                problems.Add(new ScheduleProblem(
-                    $"'{component.InstanceName}' is declared under {component.Section.YamlKey()}, but {component.ClassName} belongs under {descriptor.Section.YamlKey()}.",
-                    path, component.Span));
-                continue;
-            }
-            var arguments = ComponentArguments.Check(component.Arguments, descriptor.Parameters, owner, path, component.Span, problems);
+            if (!ComponentCatalogue.TryFind(component.ClassName, out var descriptor) || descriptor.Section != component.Section)
+                continue; // reported by the validator (DTS021–DTS023)
             if (!ComponentFactory.IsRegistered(component.ClassName))
             {
                 problems.Add(new ScheduleProblem(ComponentFactory.NotCreatable(component), path, component.Span));
@@ -124,41 +112,18 @@ public static class ScheduleBuilder
             }
             if (descriptor.NeedsOptimizer && optimizer is null)
                 problems.Add(new ScheduleProblem($"{owner} needs the training optimizer, but the schedule is built without one (optimizer: null).", path, component.Span));
-            components.Add((component, arguments));
+            components.Add((component, ComponentArguments.Read(component.Arguments, descriptor.Parameters, owner)));
         }
 
         var policies = new List<(PolicySpec, ComponentArguments)>();
-        var lrPolicies = new HashSet<string>(StringComparer.Ordinal);
         foreach (var policy in resolved.Policies)
         {
-            var owner = $"the {policy.Section.PolicyKey()} policy of '{policy.InstanceName}'";
-            var arguments = ComponentArguments.Check(policy.Args, ComponentCatalogue.PolicyArguments(policy.Section), owner, path, policy.Span, problems);
             if (!declared.Contains((policy.Section, policy.InstanceName)))
-            {
-                var names = resolved.Components.Where(c => c.Section == policy.Section).Select(c => c.InstanceName);
-                problems.Add(new ScheduleProblem(
-                    $"{owner} names an instance that {policy.Section.YamlKey()} does not declare{NearestNames.DidYouMean(policy.InstanceName, names)}", path, policy.Span));
-                continue;
-            }
-            if (TimingProblem(policy) is { } timing)
-                problems.Add(new ScheduleProblem($"{owner}: {timing}", path, policy.Span));
-            if (policy.Section != ScheduleSection.Pruners && policy.Section != ScheduleSection.Regularizers && !lrPolicies.Add(policy.Section + "/" + policy.InstanceName))
-                problems.Add(new ScheduleProblem(
-                    $"{owner}: '{policy.InstanceName}' already has a policy; an {policy.Section.YamlKey()} instance can be scheduled by one policy only " +
-                    "(give the second policy its own instance, or merge the epochs into one policy).", path, policy.Span));
-            policies.Add((policy, arguments));
+                continue; // reported by the validator (DTS020, DTS042)
+            var owner = $"the {policy.Section.PolicyKey()} policy of '{policy.InstanceName}'";
+            policies.Add((policy, ComponentArguments.Read(policy.Args, ComponentCatalogue.PolicyArguments(policy.Section), owner)));
         }
         return new Plan(components, policies);
-    }
-
-    private static string? TimingProblem(PolicySpec policy)
-    {
-        bool range = policy.StartingEpoch is not null || policy.EndingEpoch is not null || policy.Frequency is not null;
-        if (policy.Epochs is not null)
-            return range ? "give either starting_epoch/ending_epoch/frequency or epochs, not both." : null;
-        if (policy.StartingEpoch is null || policy.EndingEpoch is null)
-            return "needs starting_epoch and ending_epoch (and frequency), or an epochs list.";
-        return null;
     }
 
     private static PolicySchedule Timing(PolicySpec policy) => policy.Epochs is { } epochs

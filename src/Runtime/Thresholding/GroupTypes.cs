@@ -39,17 +39,8 @@ public static class GroupTypes
     }
 
     /// <summary>The ranks (numbers of dimensions) a parameter must have to be cut into <paramref name="type"/> groups.</summary>
-    public static IReadOnlyList<int> SupportedRanks(GroupType type) => type switch
-    {
-        GroupType.Kernels => [4],
-        GroupType.Rows or GroupType.Cols or GroupType.RowsAndCols => [2],
-        GroupType.Filters => [3, 4],
-        GroupType.Channels => [2, 3, 4],
-        GroupType.Layer => [1, 2, 3, 4],
-        GroupType.ChannelsAndLayer => [2, 3, 4],
-        GroupType.Blocks => [4],
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-    };
+    public static IReadOnlyList<int> SupportedRanks(GroupType type) =>
+        Catalogue.GroupTypeRanks.Of(NamesOf(type)[0]) ?? throw new ArgumentOutOfRangeException(nameof(type), type, null);
 
     /// <summary>
     /// Throws an <see cref="ArgumentException"/> naming the parameter and its shape when its rank cannot be cut into

@@ -112,7 +112,8 @@ public static class CatalogueMarkdown
                 _ => "",
             };
             var defaultText = p.Required ? "**required**" : p.Default is null ? "" : "`" + p.Default + "`";
-            md.Append($"| `{p.Name}` | {Escape(type)} | {defaultText} | {Escape(string.Join("; ", values))} | {names} | {Escape(p.Summary)} |\n");
+            var meaning = p.NotSupported is { } reason ? $"**Not supported by this runtime** ({reason}). {p.Summary}" : p.Summary;
+            md.Append($"| `{p.Name}` | {Escape(type)} | {defaultText} | {Escape(string.Join("; ", values))} | {names} | {Escape(meaning)} |\n");
         }
         md.Append('\n');
     }

@@ -22,6 +22,8 @@ namespace Distiller.Typed.Catalogue;
 /// For <see cref="ParameterType.OverrideMap"/>: the arguments each override may set; for <see cref="ParameterType.Map"/>:
 /// the keys it accepts (empty = any).
 /// </param>
+/// <param name="NotSupported">Why this runtime refuses the argument although Distiller has it (null: supported). A
+/// schedule that gives it gets DTS037 at compile time and at load time alike.</param>
 public sealed record ParameterDescriptor(
     string Name,
     ParameterType Type,
@@ -33,7 +35,8 @@ public sealed record ParameterDescriptor(
     ValueRange? Range = null,
     NameKind NameKind = NameKind.None,
     bool AcceptsDefaultKey = false,
-    EquatableArray<ParameterDescriptor> EntryParameters = default)
+    EquatableArray<ParameterDescriptor> EntryParameters = default,
+    string? NotSupported = null)
 {
     public ParameterDescriptor? EntryParameter(string name) => EntryParameters.FirstOrDefault(p => p.Name == name);
 

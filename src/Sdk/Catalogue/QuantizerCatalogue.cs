@@ -23,26 +23,32 @@ internal static class QuantizerCatalogue
 
     private static readonly ParameterDescriptor ScaleApproxMultBits = new(
         "scale_approx_mult_bits", ParameterType.Int, "Approximate scale factors by an integer multiply of this many bits and a shift; null: keep float scales.",
-        Default: "null", Nullable: true, Range: ValueRange.BitWidth);
+        Default: "null", Nullable: true, Range: ValueRange.BitWidth,
+        NotSupported: "integer multiply-and-shift approximation of scales is not implemented; scales stay float");
 
     private static readonly ParameterDescriptor InputsQuantAutoFallback = new(
         "inputs_quant_auto_fallback", ParameterType.Bool, "Quantize a layer's inputs with the producing layer's settings when it has none.", Default: "true");
 
     private static readonly ParameterDescriptor FpqModule = new(
         "fpq_module", ParameterType.Int, "Run modules in this floating-point precision (16, 32 or 64) and quantize only their outputs; null: off.",
-        Default: "null", Nullable: true, AllowedValues: EquatableArray.Create("16", "32", "64"));
+        Default: "null", Nullable: true, AllowedValues: EquatableArray.Create("16", "32", "64"),
+        NotSupported: "floating-point fake-quantized modules are not implemented");
 
     private static readonly ParameterDescriptor Fp16 = new(
-        "fp16", ParameterType.Bool, "Deprecated: same as fpq_module: 16.", Default: "false");
+        "fp16", ParameterType.Bool, "Deprecated: same as fpq_module: 16.", Default: "false",
+        NotSupported: "half-precision modules are not implemented");
 
     /// <summary>The per-module settings PostTrainLinearQuantizer's replacement functions take from overrides.</summary>
     private static readonly EquatableArray<ParameterDescriptor> PostTrainOverrideEntries = EquatableArray.Create(
         BitsActivations(null), BitsWeights(null), BitsBias(null),
         QuantMode with { Default = null }, PerChannelWeights with { Default = null }, ClipActs with { Default = null },
         ClipNStds with { Default = null }, ClipHalfRange with { Default = null }, ScaleApproxMultBits with { Default = null },
-        InputsQuantAutoFallback with { Default = null }, FpqModule with { Default = null }, Fp16 with { Default = null },
-        new ParameterDescriptor("input_overrides", ParameterType.Map, "Per-input settings of a module, keyed by input index.", Nullable: true),
-        new ParameterDescriptor("fake", ParameterType.Bool, "Fake-quantize this module (run it in float, quantize its output)."),
+        InputsQuantAutoFallback with { Default = null, NotSupported = "no replacement module takes it per module; give it to the quantizer" },
+        FpqModule with { Default = null }, Fp16 with { Default = null },
+        new ParameterDescriptor("input_overrides", ParameterType.Map, "Per-input settings of a module, keyed by input index.", Nullable: true,
+            NotSupported: "per-input settings of a module are not implemented"),
+        new ParameterDescriptor("fake", ParameterType.Bool, "Fake-quantize this module (run it in float, quantize its output).",
+            NotSupported: "choosing fake quantization per module is not implemented; modules without a quantized replacement are fake-quantized already"),
         new ParameterDescriptor("make_identity", ParameterType.Bool, "Replace a ReLU by an identity whose output is quantized with the predecessor's."),
         new ParameterDescriptor("quantize_inputs", ParameterType.Bool, "For fake-quantized modules: whether their inputs are quantized too."));
 
@@ -64,7 +70,7 @@ internal static class QuantizerCatalogue
             "Quantization-aware training with range-based linear quantization; activation ranges tracked by an EMA (Jacob et al., arXiv:1712.05877).",
             EquatableArray.Create(
                 BitsActivations("32"), BitsWeights("32"), BitsBias("32"), Overrides(BaseOverrideEntries), QuantMode,
-                new ParameterDescriptor("ema_decay", ParameterType.Float, "Decay of the activation-range moving average.", Default: "0.999", Range: ValueRange.UnitInterval),
+                new ParameterDescriptor("ema_decay", ParameterType.Float, "Decay of the activation-range moving average.", Default: "0.999", Range: new ValueRange(0, false, 1, false)),
                 PerChannelWeights,
                 new ParameterDescriptor("quantize_inputs", ParameterType.Bool, "Also quantize the model's inputs.", Default: "true"),
                 new ParameterDescriptor("num_bits_inputs", ParameterType.Int, "Bits for the inputs; null: bits_activations.",
@@ -79,13 +85,15 @@ internal static class QuantizerCatalogue
                 new ParameterDescriptor("bits_parameters", ParameterType.Int, "Bits for weights; null: do not quantize weights.",
                     Default: "8", Nullable: true, Range: ValueRange.BitWidth),
                 new ParameterDescriptor("bits_accum", ParameterType.Int, "Bits of the accumulator (and biases).",
-                    Default: "32", Nullable: true, Range: ValueRange.BitWidth),
+                    Default: "32", Range: ValueRange.BitWidth),
                 Overrides(PostTrainOverrideEntries), QuantMode, ClipActs, PerChannelWeights,
                 new ParameterDescriptor("model_activation_stats", ParameterType.Any,
                     "Path of a calibration-stats YAML file, or the stats mapping itself; null: compute ranges dynamically.", Default: "null", Nullable: true),
                 Fp16, ClipNStds, ClipHalfRange, ScaleApproxMultBits, InputsQuantAutoFallback, FpqModule,
-                new ParameterDescriptor("save_fp_weights", ParameterType.Bool, "Keep a float copy of the weights so they can be re-quantized.", Default: "false"),
-                new ParameterDescriptor("also_clip_weights", ParameterType.Bool, "Apply clip_acts to embedding weights too.", Default: "false")),
+                new ParameterDescriptor("save_fp_weights", ParameterType.Bool, "Keep a float copy of the weights so they can be re-quantized.", Default: "false",
+                    NotSupported: "re-quantizing the weights after preparation is not implemented"),
+                new ParameterDescriptor("also_clip_weights", ParameterType.Bool, "Apply clip_acts to embedding weights too.", Default: "false",
+                    NotSupported: "clipping of weights is not implemented")),
             PostTrainingOnly: true, Source: "distiller/quantization/range_linear.py"));
 
     private static ComponentDescriptor ClippedLinear(string name, string summary) => new(name, Section, summary,

@@ -59,6 +59,12 @@ public static partial class ScheduleDiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidOverridePattern = new(
         "DTS036", "Invalid override pattern", "The override key '{0}' is not a valid regular expression: {1}", DiagnosticSeverity.Error, Arguments);
 
+    public static readonly DiagnosticDescriptor ArgumentNotSupported = new(
+        "DTS037", "Argument not supported by this runtime", "{0}: '{1}' is a Distiller argument this runtime does not support ({2}); remove it", DiagnosticSeverity.Error, Arguments);
+
+    public static readonly DiagnosticDescriptor DefaultKeyNotAccepted = new(
+        "DTS038", "'*' default not accepted", "{0} does not accept '*' (a default for every parameter); list the parameters by name", DiagnosticSeverity.Error, Arguments);
+
     // Sections (DTS040–DTS041).
     public static readonly DiagnosticDescriptor MultipleQuantizers = new(
         "DTS040", "More than one quantizer", "A schedule may declare only one quantizer; '{0}' is declared after '{1}'", DiagnosticSeverity.Error, Components);
@@ -111,4 +117,10 @@ public static partial class ScheduleDiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor PostTrainingQuantizerInPolicy = new(
         "DTS056", "Post-training quantizer scheduled by a policy", "'{0}' is a {1}, which quantizes a trained model at evaluation; a training policy cannot schedule it", DiagnosticSeverity.Error, Policies);
+
+    public static readonly DiagnosticDescriptor InstanceScheduledTwice = new(
+        "DTS058", "Instance scheduled by two policies", "'{0}' already has a policy (line {1}); an {2} instance can be scheduled by one policy only: give the second policy its own instance, or merge the epochs into one policy", DiagnosticSeverity.Error, Policies);
+
+    public static readonly DiagnosticDescriptor RepeatedEpoch = new(
+        "DTS059", "Epoch listed twice", "'epochs' lists {0} more than once; Distiller would run the policy twice in that epoch, so list each epoch once", DiagnosticSeverity.Error, Policies);
 }

@@ -61,6 +61,9 @@ public static partial class ScheduleDiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnreadableFile = new(
         "DTS016", "Schedule file cannot be read", "The schedule file cannot be read: {0}", DiagnosticSeverity.Error, Syntax);
 
+    public static readonly DiagnosticDescriptor NestedTiming = new(
+        "DTS019", "Timing nested under the instance", "The timing ({0}) is nested under the policy's '{1}', as the reference document's quantization example prints it; it is read as the policy's timing here, but Distiller itself reads the timing only from the policy entry and stops with a KeyError, so move it one level up to keep the schedule portable", DiagnosticSeverity.Info, Structure);
+
     private static readonly Lazy<IReadOnlyList<DiagnosticDescriptor>> s_all = new(() =>
         typeof(ScheduleDiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

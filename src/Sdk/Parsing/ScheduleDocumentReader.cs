@@ -153,6 +153,7 @@ internal sealed class ScheduleDocumentReader
         MappingValue? args = null;
         if (instanceEntry.Value is MappingValue instance)
         {
+            var nested = new List<ScalarValue>();
             foreach (var entry in instance.Entries)
             {
                 switch (entry.Key.Text)
@@ -169,13 +170,18 @@ internal sealed class ScheduleDocumentReader
                     default:
                         // The reference document's quantization example nests the timing keys here.
                         if (TimingKeys.Contains(entry.Key.Text) && !timing.ContainsKey(entry.Key.Text))
+                        {
                             timing[entry.Key.Text] = entry.Value;
+                            nested.Add(entry.Key);
+                        }
                         else
                             Report(ScheduleDiagnosticDescriptors.UnknownInstanceKey, entry.Key.Span, entry.Key.Text, instanceEntry.Key.Text,
                                 NearestNames.DidYouMean(entry.Key.Text, InstanceKeys.Concat(TimingKeys)), Quoted(InstanceKeys));
                         break;
                 }
             }
+            if (nested.Count > 0)
+                Report(ScheduleDiagnosticDescriptors.NestedTiming, nested[0].Span, Quoted(nested.Select(k => k.Text)), instanceEntry.Key.Text);
             if (instanceName is null && instance.Find("instance_name") is null)
                 Report(ScheduleDiagnosticDescriptors.MissingInstanceName, instanceEntry.Key.Span, instanceEntry.Key.Text);
         }

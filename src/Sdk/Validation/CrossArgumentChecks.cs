@@ -32,6 +32,12 @@ internal static class CrossArgumentChecks
                 context.Report(ScheduleDiagnosticDescriptors.MissingDefaultKey, entry.Key.Span, $"'{parameter.Name}' of {owner}");
         }
 
+        foreach (var parameter in descriptor.Parameters.Where(p => p.NameKind == NameKind.ParameterNameMap && !p.AcceptsDefaultKey))
+        {
+            if (Find(arguments, parameter.Name) is { Value: MappingValue map } && map.Find("*") is { } star)
+                context.Report(ScheduleDiagnosticDescriptors.DefaultKeyNotAccepted, star.Key.Span, $"'{parameter.Name}' of {owner}");
+        }
+
         if (Find(arguments, "group_type") is { Value: ScalarValue { Text: "Blocks" } blocks } && !HasBlockShape(arguments))
             context.Report(ScheduleDiagnosticDescriptors.DependentArgumentMissing, blocks.Span, owner,
                 "group_type 'Blocks' needs 'kwargs: { block_shape: [..] }' giving the block's shape");
@@ -56,11 +62,48 @@ internal static class CrossArgumentChecks
             context.Report(ScheduleDiagnosticDescriptors.DependentArgumentMissing, clip.Span, owner,
                 "clip_acts 'N_STD' needs 'clip_n_stds', the number of standard deviations to clip at");
 
-        if (Find(arguments, "fp16") is { Value: ScalarValue fp16 } fp16Entry && fp16.TryGetBoolean(out var half) && half
-            && Find(arguments, "fpq_module") is { Value: ScalarValue { IsNull: false } fpq } && fpq.Text != "16")
-            context.Report(ScheduleDiagnosticDescriptors.ConflictingArguments, fp16Entry.Key.Span, owner, "fp16", "fpq_module",
-                "fp16: true means fpq_module: 16");
+        if (descriptor.Section == ScheduleSection.Quantizers && !descriptor.PostTrainingOnly)
+            CheckTrainingQuantizer(context, owner, component, descriptor);
     }
+
+    /// <summary>
+    /// Quantization-aware training keeps a float copy of each weight: the runtime cannot quantize a bias whose weights
+    /// stay float (<c>bits_weights: null</c> with a <c>bits_bias</c>, given or by default), and
+    /// QuantAwareTrainRangeLinearQuantizer's <c>quantize_inputs</c> needs a bit width for the inputs.
+    /// </summary>
+    private static void CheckTrainingQuantizer(ValidationContext context, string owner, ComponentDefinition component, ComponentDescriptor descriptor)
+    {
+        var arguments = component.Arguments;
+        if (IsNull(arguments, descriptor, "bits_weights") && !IsNull(arguments, descriptor, "bits_bias"))
+            context.Report(ScheduleDiagnosticDescriptors.DependentArgumentMissing, At(component, "bits_weights"), owner,
+                "'bits_weights: null' keeps the weights in float, but 'bits_bias' quantizes the bias; training with a float copy of the weights cannot quantize a bias without its weights, so set 'bits_bias: null' too");
+
+        if (Find(arguments, "overrides") is { Value: MappingValue overrides })
+        {
+            foreach (var entry in overrides.Entries)
+            {
+                if (entry.Value is MappingValue settings && settings.Find("bits_weights") is { Value: ScalarValue { IsNull: true } } weights
+                    && (settings.Find("bits_bias") is { } bias ? bias.Value is not ScalarValue { IsNull: true } : !IsNull(arguments, descriptor, "bits_bias")))
+                    context.Report(ScheduleDiagnosticDescriptors.DependentArgumentMissing, weights.Key.Span, $"the override '{entry.Key.Text}' of {owner}",
+                        "'bits_weights: null' keeps the weights in float, but the bias is still quantized; training with a float copy of the weights cannot quantize a bias without its weights, so give 'bits_bias: null' too");
+            }
+        }
+
+        if (descriptor.Parameter("quantize_inputs") is not null
+            && !(Find(arguments, "quantize_inputs") is { Value: ScalarValue quantizeInputs } && quantizeInputs.TryGetBoolean(out var on) && !on)
+            && IsNull(arguments, descriptor, "num_bits_inputs") && IsNull(arguments, descriptor, "bits_activations"))
+            context.Report(ScheduleDiagnosticDescriptors.DependentArgumentMissing, At(component, "bits_activations"), owner,
+                "'quantize_inputs' (true by default) needs 'num_bits_inputs' or 'bits_activations' for the inputs' bit width; give one, or set 'quantize_inputs: false'");
+    }
+
+    /// <summary>Whether the argument is null as given, or by its default when not given.</summary>
+    private static bool IsNull(IEnumerable<MappingEntry> arguments, ComponentDescriptor descriptor, string name) =>
+        Find(arguments, name) is { } entry
+            ? entry.Value is ScalarValue { IsNull: true }
+            : descriptor.Parameter(name)?.Default is null or "null";
+
+    private static SourceSpan At(ComponentDefinition component, string argument) =>
+        Find(component.Arguments, argument)?.Key.Span ?? component.Name.Span;
 
     private static void CheckLowHigh(ValidationContext context, string what, SequenceValue range)
     {

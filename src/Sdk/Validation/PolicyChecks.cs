@@ -8,19 +8,29 @@ namespace Distiller.Typed.Validation;
 
 /// <summary>
 /// Checks that each policy names an instance declared in the matching section (or says which section declares
-/// it), and that no training policy schedules a post-training quantizer.
+/// it), that no training policy schedules a post-training quantizer, and that an LR-scheduler, quantizer or
+/// extension instance has one policy only (the runtime attaches one LRPolicy / QuantizationPolicy per instance;
+/// pruners and regularizers may be scheduled by several policies, as in Distiller's examples).
 /// </summary>
 internal static class PolicyChecks
 {
     public static void Check(ValidationContext context)
     {
         var document = context.Document;
+        var scheduled = new System.Collections.Generic.Dictionary<(ScheduleSection, string), PolicyDefinition>();
         foreach (var policy in document.Policies)
         {
             if (policy.InstanceName is not { } name || name.IsNull)
                 continue;
             if (document.FindComponent(policy.Section, name.Text) is { } component)
             {
+                if (policy.Section is not (ScheduleSection.Pruners or ScheduleSection.Regularizers))
+                {
+                    if (scheduled.TryGetValue((policy.Section, name.Text), out var first))
+                        context.Report(ScheduleDiagnosticDescriptors.InstanceScheduledTwice, name.Span, name.Text, first.Span.Line, policy.Section.PolicyKey().Replace('_', '-'));
+                    else
+                        scheduled[(policy.Section, name.Text)] = policy;
+                }
                 if (component.ClassName is { } className && ComponentCatalogue.TryFind(className, out var descriptor)
                     && descriptor.Section == policy.Section && descriptor.PostTrainingOnly)
                     context.Report(ScheduleDiagnosticDescriptors.PostTrainingQuantizerInPolicy, name.Span, name.Text, className);

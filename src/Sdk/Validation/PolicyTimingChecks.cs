@@ -42,8 +42,12 @@ internal static class PolicyTimingChecks
             context.Report(ScheduleDiagnosticDescriptors.EmptyEpochList, epochs.Span);
             return;
         }
+        var seen = new System.Collections.Generic.HashSet<int>();
         for (int i = 0; i < epochs.Items.Count; i++)
-            Epoch(context, $"'epochs'[{i}]", epochs.Items[i]);
+        {
+            if (Epoch(context, $"'epochs'[{i}]", epochs.Items[i]) is { } epoch && !seen.Add(epoch))
+                context.Report(ScheduleDiagnosticDescriptors.RepeatedEpoch, epochs.Items[i].Span, epoch);
+        }
         if (policy.Section == ScheduleSection.Quantizers && epochs.Items[0] is ScalarValue first && first.TryGetInt32(out var start) && start != 0)
             context.Report(ScheduleDiagnosticDescriptors.QuantizationNotAtEpochZero, first.Span, first.Text);
         if (agp is not null)
@@ -92,8 +96,7 @@ internal static class PolicyTimingChecks
             context.Report(ScheduleDiagnosticDescriptors.FrequencyLargerThanSpan, policy.Frequency!.Span, step, last - first);
             return;
         }
-        // AgpPruningRate.step: span = ((ending_epoch - starting_epoch - 1) // freq) * freq; assert span > 0.
-        int span = (last - first - 1) / step * step;
+        int span = AgpSpan.Of(first, last, step);
         if (agp is not null && span <= 0)
             context.Report(ScheduleDiagnosticDescriptors.AgpSpanNotPositive, policy.EndingEpoch!.Span,
                 policy.InstanceName!.Text, agp.ClassName, last, first, step, span);

@@ -26,3 +26,9 @@ foreach (var scheduled in scheduler.Policies)
 {
     Console.WriteLine($"scheduled {scheduled.Policy.GetType().Name} {scheduled.Schedule}");
 }
+
+// A model written in the styles the analysis must follow (Styles.cs): its schedule compiled without a finding, and
+// its names are the ones TorchSharp registers, so it builds.
+using var styles = new Samples.Styles.Styles();
+using var stylesScheduler = Samples.Styles.StylesAgpSchedule.Build(styles);
+Console.WriteLine($"styles built {stylesScheduler.Policies.Count} policy; names {string.Join(",", styles.named_parameters().Select(p => p.name).Where(n => n.EndsWith("weight", StringComparison.Ordinal)))}");

@@ -67,13 +67,20 @@ public class ComponentDiagnosticsTests
     [Fact]
     public void DTS024_UnknownArgumentSuggestsTheNearestAndListsTheValid()
     {
-        var result = Parse(Agp(line5: "    final_sparsty: 0.8"));
-        Assert.Equal(2, result.Diagnostics.Count);
-        var unknown = Assert.Single(result.Diagnostics, d => d.Id == "DTS024");
+        // One mistake, one diagnostic: the misspelling, not also "needs the argument 'final_sparsity'".
+        var unknown = Only(Agp(line5: "    final_sparsty: 0.8"));
         AssertAt(unknown, "DTS024", 5, 5);
         Assert.Contains("did you mean 'final_sparsity'", unknown.Message);
         Assert.Contains("valid arguments are 'initial_sparsity', 'final_sparsity', 'weights'", unknown.Message);
-        AssertAt(Assert.Single(result.Diagnostics, d => d.Id == "DTS025"), "DTS025", 2, 3);
+    }
+
+    [Fact]
+    public void DTS025_StillReportedWhenNoMisspeltKeyPointsAtTheMissingArgument()
+    {
+        // 'final_sparsty' explains the missing final_sparsity; nothing explains the missing 'weights'.
+        var result = Parse(Agp(line5: "    final_sparsty: 0.8").Where((_, i) => i != 5).ToArray());
+        Assert.Equal(["DTS025", "DTS024"], result.Diagnostics.Select(d => d.Id));
+        Assert.Contains("needs the argument 'weights'", result.Diagnostics[0].Message);
     }
 
     [Fact]
@@ -183,10 +190,9 @@ public class ComponentDiagnosticsTests
         AssertAt(cli, "DTS028", 4, 11);
         Assert.Contains("did you mean 'ASYMMETRIC_UNSIGNED' (Distiller's command line spells it 'asym_u')", cli.Message);
 
-        var result = Parse("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    mode:", "      activations: ASYMMETRIC_UNSIGNED", "      weight: SYMMETRIC");
-        Assert.Equal(2, result.Diagnostics.Count);
-        AssertAt(Assert.Single(result.Diagnostics, x => x.Id == "DTS024"), "DTS024", 6, 7);
-        AssertAt(Assert.Single(result.Diagnostics, x => x.Id == "DTS025"), "DTS025", 5, 7); // the mode mapping starts there
+        // 'weight' is a misspelling of the required 'weights': one diagnostic; a mode without 'weights' gets DTS025.
+        AssertAt(Only("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    mode:", "      activations: ASYMMETRIC_UNSIGNED", "      weight: SYMMETRIC"), "DTS024", 6, 7);
+        AssertAt(Only("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    mode:", "      activations: ASYMMETRIC_UNSIGNED"), "DTS025", 5, 7); // the mode mapping starts there
     }
 
     [Fact]
@@ -327,5 +333,59 @@ public class ComponentDiagnosticsTests
     public void FindingsAreErrorsExceptTheUnusedInstanceWarning()
     {
         Assert.Equal(DiagnosticSeverity.Error, Only(Agp(line5: "    final_sparsity: 1.0")).Severity);
+    }
+
+    [Fact]
+    public void DTS037_ArgumentTheRuntimeDoesNotSupport()
+    {
+        var d = Only("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    fp16: true");
+        AssertAt(d, "DTS037", 4, 5);
+        Assert.Contains("'fp16' is a Distiller argument this runtime does not support (half-precision modules are not implemented)", d.Message);
+
+        var entry = Only("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    overrides:", "      conv1:", "        fake: true");
+        AssertAt(entry, "DTS037", 6, 9);
+    }
+
+    [Fact]
+    public void BitsAccumCannotBeNull()
+    {
+        var d = Only("quantizers:", "  q:", "    class: PostTrainLinearQuantizer", "    bits_accum: null");
+        AssertAt(d, "DTS026", 4, 17);
+    }
+
+    [Fact]
+    public void ThinningExtensionsAreNotSupportedByThisRuntime()
+    {
+        var d = Single("DTS023", "extensions:", "  remover:", "    class: FilterRemover", "    thinning_func_str: remove_filters");
+        AssertAt(d, "DTS023", 3, 12);
+        Assert.Contains("network thinning, which this runtime does not support", d.Message);
+    }
+
+    [Fact]
+    public void DTS038_DefaultKeyWhereTheMapTakesNone()
+    {
+        var d = Only(WithPolicy("regularizer", "r", "regularizers:", "  r:", "    class: L1Regularizer", "    reg_regims:", "      '*': 0.001"));
+        AssertAt(d, "DTS038", 5, 7);
+        Assert.Contains("'reg_regims' of 'r' (L1Regularizer) does not accept '*'", d.Message);
+    }
+
+    [Fact]
+    public void DTS034_TrainingQuantizerRulesTheRuntimeEnforces()
+    {
+        // QAT quantizes the bias by default (bits_bias 32): float weights with a quantized bias cannot train with a float copy.
+        var bias = Only(WithPolicy("quantizer", "q", "quantizers:", "  q:", "    class: QuantAwareTrainRangeLinearQuantizer", "    bits_weights: null"));
+        AssertAt(bias, "DTS034", 4, 5);
+        Assert.Contains("cannot quantize a bias without its weights", bias.Message);
+        Assert.Empty(Parse(WithPolicy("quantizer", "q", "quantizers:", "  q:", "    class: QuantAwareTrainRangeLinearQuantizer", "    bits_weights: null", "    bits_bias: null")).Diagnostics);
+
+        // DoReFa leaves the bias in float by default; an override that quantizes it without its weights is refused.
+        var entry = Only(WithPolicy("quantizer", "q", "quantizers:", "  q:", "    class: DorefaQuantizer", "    overrides:", "      conv1:", "        bits_weights: null", "        bits_bias: 8"));
+        AssertAt(entry, "DTS034", 6, 9);
+
+        // quantize_inputs (default true) needs a bit width for the inputs.
+        var inputs = Only(WithPolicy("quantizer", "q", "quantizers:", "  q:", "    class: QuantAwareTrainRangeLinearQuantizer", "    bits_activations: null"));
+        AssertAt(inputs, "DTS034", 4, 5);
+        Assert.Contains("'quantize_inputs' (true by default) needs 'num_bits_inputs' or 'bits_activations'", inputs.Message);
+        Assert.Empty(Parse(WithPolicy("quantizer", "q", "quantizers:", "  q:", "    class: QuantAwareTrainRangeLinearQuantizer", "    bits_activations: null", "    quantize_inputs: false")).Diagnostics);
     }
 }

@@ -200,4 +200,30 @@ public class PolicyDiagnosticsTests
             "    starting_epoch: 0", "    ending_epoch: 10", "    frequency: 1");
         AssertAt(d, "DTS056", 5, 32); // "  - quantizer: {instance_name: " is 31 characters
     }
+
+    [Fact]
+    public void DTS058_AnLrSchedulerInstanceScheduledByTwoPolicies()
+    {
+        string[] lr = { "lr_schedulers:", "  lr:", "    class: ExponentialLR", "    gamma: 0.9", "policies:" };
+        var d = Only(With(lr,
+            "  - lr_scheduler: {instance_name: lr}", "    epochs: [0, 1]",        // 6-7
+            "  - lr_scheduler: {instance_name: lr}", "    epochs: [4, 5]"));      // 8-9
+        AssertAt(d, "DTS058", 8, 35); // "  - lr_scheduler: {instance_name: " is 34 characters
+        Assert.Contains("'lr' already has a policy (line 6)", d.Message);
+    }
+
+    [Fact]
+    public void DTS058_NotForPrunersWhichMayHaveSeveralPolicies()
+    {
+        var result = Parse(With(Regularizer, "    epochs: [0]", "  - regularizer: {instance_name: r}", "    epochs: [3]"));
+        Assert.Empty(result.Diagnostics);
+    }
+
+    [Fact]
+    public void DTS059_AnEpochListedTwice()
+    {
+        var d = Only(With(Regularizer, "    epochs: [0, 2, 2]"));
+        AssertAt(d, "DTS059", 7, 20);
+        Assert.Contains("lists 2 more than once", d.Message);
+    }
 }

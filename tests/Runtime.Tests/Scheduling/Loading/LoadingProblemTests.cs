@@ -51,8 +51,8 @@ public class LoadingProblemTests
         Assert.All(e.Problems, p => Assert.Equal("prune.yaml", p.Path));
         Assert.Equal(new[] { (7, 41), (12, 7), (13, 37) }, e.Problems.Select(p => (p.Span!.Value.Line, p.Span!.Value.Column)));
 
-        Assert.Equal("prune.yaml(7,41): 'classifer.1.weight' is not a parameter of AlexNetLike; did you mean 'classifier.1.weight'? (in 'weights' of AutomatedGradualPruner 'agp')", e.Problems[0].ToString());
-        Assert.Equal("prune.yaml(12,7): 'features.0.wieght' is not a parameter of AlexNetLike; did you mean 'features.0.weight'? (in 'reg_regims' of GroupLassoRegularizer 'lasso')", e.Problems[1].ToString());
+        Assert.Equal("prune.yaml(7,41): error DTS101: 'classifer.1.weight' is not a parameter of AlexNetLike; did you mean 'classifier.1.weight'? (in 'weights' of AutomatedGradualPruner 'agp')", e.Problems[0].ToString());
+        Assert.Equal("prune.yaml(12,7): error DTS101: 'features.0.wieght' is not a parameter of AlexNetLike; did you mean 'features.0.weight'? (in 'reg_regims' of GroupLassoRegularizer 'lasso')", e.Problems[1].ToString());
         Assert.StartsWith("prune.yaml(13,37): error DTS", e.Problems[2].ToString());
         Assert.Contains("'3d'", e.Problems[2].Message);
         Assert.Contains("'3D'", e.Problems[2].Message);
@@ -156,7 +156,8 @@ public class LoadingProblemTests
         using var model = new LoadingModels.AlexNetLike();
         var e = Assert.Throws<ScheduleException>(() => CompressionSchedulerLoader.FromYaml(model, null, yaml, "thin.yaml"));
         var problem = Assert.Single(e.Problems);
-        Assert.StartsWith("thin.yaml(3,3): extension 'remover' (FilterRemover) asks for network thinning, which this runtime does not support", problem.ToString());
+        // The compiler's DTS023, at the class name (line 4 "    class: FilterRemover", column 12).
+        Assert.StartsWith("thin.yaml(4,12): error DTS023: 'FilterRemover' cannot be used in a schedule: it asks for network thinning, which this runtime does not support", problem.ToString());
     }
 
     [Fact]
@@ -185,7 +186,7 @@ public class LoadingProblemTests
         using var model = new LoadingModels.AlexNetLike();
         var optimizer = optim.SGD(model.parameters(), 0.1);
         var e = Assert.Throws<ScheduleException>(() => CompressionSchedulerLoader.FromYaml(model, optimizer, yaml, "o.yaml"));
-        Assert.StartsWith(@"o.yaml(9,7): 'classifer\.6' matches no module of AlexNetLike", Assert.Single(e.Problems).ToString());
+        Assert.StartsWith(@"o.yaml(9,7): error DTS103: 'classifer\.6' matches no module of AlexNetLike", Assert.Single(e.Problems).ToString());
     }
 
     [Fact]
@@ -199,13 +200,17 @@ public class LoadingProblemTests
             .Add(new PolicySpec(Distiller.Typed.Schedules.ScheduleSection.Pruners, "agp", new ArgumentMap(), 0, 10, 2, null));
         using var model = new LoadingModels.AlexNetLike();
         var e = Assert.Throws<ScheduleException>(() => ScheduleBuilder.Build(model, null, spec));
-        Assert.Equal("argument 'initial_sparsity' of AutomatedGradualPruner 'agp' must be a number; got 'five percent'.", Assert.Single(e.Problems).Message);
+        // The compiler's DTS026 and message; a spec built in code has no position.
+        var problem = Assert.Single(e.Problems);
+        Assert.StartsWith("error DTS026: 'initial_sparsity' of 'agp' (AutomatedGradualPruner) must be a number, but is a string", problem.Message);
+        Assert.Null(problem.Span);
     }
 
     [Fact]
-    public void AConstructorRejectionBecomesAProblemAtTheInstance()
+    public void ASpecBuiltInCodeIsCheckedByTheCompilersValidatorAtItsRecordedPosition()
     {
-        // final_sparsity <= initial_sparsity passes the model-free checks of a spec built in code; the pruner rejects it.
+        // final_sparsity <= initial_sparsity: the pruner's constructor would reject it, but the validator (DTS030) does
+        // first, as the compiler does for the YAML.
         var spec = new ScheduleSpec("code")
             .Add(new ComponentSpec(Distiller.Typed.Schedules.ScheduleSection.Pruners, "agp", "AutomatedGradualPruner", new ArgumentMap()
                 .Add("initial_sparsity", 0.5)
@@ -215,8 +220,7 @@ public class LoadingProblemTests
         using var model = new LoadingModels.AlexNetLike();
         var e = Assert.Throws<ScheduleException>(() => ScheduleBuilder.Build(model, null, spec));
         var problem = Assert.Single(e.Problems);
-        Assert.StartsWith("code(3,3): AutomatedGradualPruner 'agp' cannot be created: ", problem.ToString());
-        Assert.Contains("final_sparsity", problem.Message);
+        Assert.Equal("code(3,3): error DTS030: initial_sparsity (0.5) must be less than final_sparsity (0.25); AGP prunes from the initial to the final level", problem.ToString());
     }
 }
 
@@ -286,7 +290,7 @@ public class LoadedPrunerTests
     }
 }
 
-/// <summary>Argument checks of specs built in code, which the YAML validator never saw.</summary>
+/// <summary>Specs built in code, which no YAML reader saw, go through the same validator.</summary>
 public class SpecArgumentTests
 {
     [Fact]
@@ -304,11 +308,11 @@ public class SpecArgumentTests
         using var model = new LoadingModels.AlexNetLike();
         var e = Assert.Throws<ScheduleException>(() => ScheduleBuilder.Build(model, null, spec));
         var messages = e.Problems.Select(p => p.Message).ToList();
-        Assert.Equal(5, messages.Count);
-        Assert.Contains("'*' (a default for every parameter) is not accepted by 'reg_regims' of L1Regularizer 'l1'; list the parameters by name.", messages);
-        Assert.Contains("AutomatedGradualPruner 'agp' has no argument 'wieghts'; did you mean 'weights'? Valid arguments: initial_sparsity, final_sparsity, weights.", messages);
-        Assert.Contains(messages, m => m.StartsWith("AutomatedGradualPruner 'agp' requires the argument 'weights' (a list of parameter names)", StringComparison.Ordinal));
-        Assert.Contains("argument 'keep_mask' of the pruner policy of 'agp' must be true or false; got 'yes'.", messages);
-        Assert.Contains("the regularizer policy of 'l2' names an instance that regularizers does not declare; did you mean 'l1'?", messages);
+        // The compiler's ids and messages; 'wieghts' is one mistake, so 'weights' is not also reported missing.
+        Assert.Equal(["DTS024", "DTS038", "DTS020", "DTS026"], messages.Select(m => m.Split(':')[0].Replace("error ", "")));
+        Assert.Contains("error DTS024: 'agp' (AutomatedGradualPruner) has no argument 'wieghts'; did you mean 'weights'?; valid arguments are 'initial_sparsity', 'final_sparsity', 'weights'", messages);
+        Assert.Contains("error DTS038: 'reg_regims' of 'l1' (L1Regularizer) does not accept '*' (a default for every parameter); list the parameters by name", messages);
+        Assert.Contains(messages, m => m.StartsWith("error DTS026: 'keep_mask'", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("error DTS020:", StringComparison.Ordinal) && m.Contains("'l2'", StringComparison.Ordinal));
     }
 }

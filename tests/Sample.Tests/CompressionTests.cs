@@ -73,6 +73,36 @@ public sealed class CompressionTests : IDisposable
     }
 
     [Fact]
+    public void ResumingACompressedRunWithoutItsScheduleIsRefusedInsteadOfDensified()
+    {
+        var dir = Dir("agp");
+        Assert.Equal(0, ProgramRunner.Run(ProgramRunner.Tiny(dir, 2, "--compress", AgpSchedule)).ExitCode);
+        var checkpoint = Path.Combine(dir, ClassifierJob.CheckpointFileName);
+        var best = File.ReadAllBytes(Path.Combine(dir, ClassifierJob.BestFileName));
+        var metrics = File.ReadAllText(Path.Combine(dir, MetricsCsv.FileName));
+
+        var (code, output, error) = ProgramRunner.Run([.. ProgramRunner.Tiny(dir, 4), "--resume-from", checkpoint]);
+        Assert.Equal(1, code);
+        Assert.StartsWith($"error: {checkpoint}: the checkpoint is of a compressed run (schedule {AgpSchedule})", error);
+        Assert.Contains($"--compress {AgpSchedule} --resume-from {checkpoint}", error);
+        Assert.DoesNotContain("Epoch 3/4", output);
+        Assert.Equal(best, File.ReadAllBytes(Path.Combine(dir, ClassifierJob.BestFileName)));
+        Assert.Equal(metrics, File.ReadAllText(Path.Combine(dir, MetricsCsv.FileName)));
+
+        // Evaluating it needs no schedule (the pruned weights are zeros in the weights), and the sparsity stays.
+        var evaluated = ProgramRunner.Run("--evaluate", "--resume-from", checkpoint, "--data", "subset", "--max-batches", "1", "--device", "cpu");
+        Assert.True(evaluated.ExitCode == 0, evaluated.Error);
+        var sparsity = double.Parse(metrics.Trim().Split('\n')[^1].Split(',')[6], CultureInfo.InvariantCulture);
+        Assert.True(sparsity > 10, $"sparsity {sparsity}");
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"sparsity {sparsity:F2}%"), evaluated.Output);
+
+        // With its schedule the run continues.
+        var resumed = ProgramRunner.Run([.. ProgramRunner.Tiny(dir, 3, "--compress", AgpSchedule), "--resume-from", checkpoint]);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Contains("Compressed model", resumed.Output);
+    }
+
+    [Fact]
     public void DistillationJoinsTheScheduleAndResumesWithIt()
     {
         Assert.Equal(0, ProgramRunner.Run(ProgramRunner.Tiny(Dir("teacher"), 1)).ExitCode);

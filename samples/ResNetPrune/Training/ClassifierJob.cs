@@ -34,7 +34,8 @@ public static class ClassifierJob
     }
 
     /// <summary>Runs the job and returns its final accuracy and sparsity (null when it only printed a summary or had nothing to train).</summary>
-    public static JobResult? Execute(ClassifierSettings settings, TextWriter output)
+    /// <param name="beforeWriteStep">Called before each write step of an epoch's commit (<see cref="RunFolder.Commit"/>); tests inject failures here.</param>
+    public static JobResult? Execute(ClassifierSettings settings, TextWriter output, Action<string>? beforeWriteStep = null)
     {
         var clock = Stopwatch.StartNew();
         Validate(settings);
@@ -49,10 +50,22 @@ public static class ClassifierJob
             backends.cudnn.allow_tf32 = false;
         }
 
+        // A training run takes its folder first: the lock, and the completion of a commit a killed run left there
+        // (which may be the checkpoint it resumes from).
+        var trains = !settings.Evaluate && settings.Summary is null && settings.PostTrainQuantization.Calibration is null;
+        var outDir = settings.OutDir ?? Path.Combine("logs", $"{settings.Arch}___{DateTime.Now:yyyy.MM.dd-HHmmss}");
+        using var folder = trains ? RunFolder.Open(outDir, settings.ResumeFrom, settings.OverwriteOutDir, output, beforeWriteStep) : null;
+
         var resumed = settings.ResumeFrom is null ? null : Checkpoint.ReadInfo(settings.ResumeFrom);
         if (resumed is not null && resumed.Arch != settings.Arch)
             throw new ArgumentException(
                 $"--resume-from '{settings.ResumeFrom}' holds a {resumed.Arch} model but --arch is {settings.Arch}; pass --arch {resumed.Arch}.");
+        if (trains && resumed is not null && settings.CompressionSchedule is null && Checkpoint.HasScheduleState(settings.ResumeFrom!))
+            throw new ArgumentException(
+                $"{settings.ResumeFrom}: the checkpoint is of a compressed run (schedule {resumed.Schedule ?? "unknown"}); resuming it without --compress would " +
+                "drop its masks and schedule and train the pruned weights back to dense. Continue it with " +
+                $"--compress {resumed.Schedule ?? "SCHEDULE"} --resume-from {settings.ResumeFrom}, or start a new run from its weights with " +
+                $"--exp-load-weights-from {settings.ResumeFrom} (with --compress to keep pruning).");
         var seed = settings.Seed ?? resumed?.Seed ?? (settings.Deterministic ? 0 : Random.Shared.Next());
         random.manual_seed(seed);
 
@@ -123,8 +136,6 @@ public static class ClassifierJob
             return new JobResult(result.Top1, result.Top1, -1, sparsityPercent, null);
         }
 
-        var outDir = settings.OutDir ?? Path.Combine("logs", $"{settings.Arch}___{DateTime.Now:yyyy.MM.dd-HHmmss}");
-        Directory.CreateDirectory(outDir);
         output.WriteLine($"Logging to {Path.GetFullPath(outDir)}");
         var csv = new MetricsCsv(outDir, startEpoch);
         var tensorBoard = new TensorBoardLog(outDir);
@@ -147,7 +158,7 @@ public static class ClassifierJob
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  ==> Top1: {last.Top1:F3}    Top5: {last.Top5:F3}    Loss: {last.Loss:F4}    Sparsity: {sparsity:F2}%"));
-            csv.Append(epoch, lr, trained_.OverallLoss, last.Loss, last.Top1, last.Top5, sparsity);
+            csv.Add(epoch, lr, trained_.OverallLoss, last.Loss, last.Top1, last.Top5, sparsity);
             var scalars = new Dictionary<string, double>
             {
                 ["Train/Loss"] = trained_.OverallLoss, ["Train/ObjectiveLoss"] = trained_.ObjectiveLoss, ["Train/Top1"] = trained_.Top1,
@@ -162,11 +173,13 @@ public static class ClassifierJob
             var isBest = last.Top1 > bestTop1;
             if (isBest)
                 (bestTop1, bestEpoch) = (last.Top1, epoch);
-            var checkpointPath = Path.Combine(outDir, CheckpointFileName);
-            Checkpoint.Save(checkpointPath, new CheckpointInfo(settings.Arch, epoch, bestTop1, bestEpoch, seed), model, optimizer, hooks,
-                distillation is { Weights.Teacher: > 0 } ? teacher : null);
+            // The epoch's commit point: checkpoint, best and metrics move into place together.
+            var checkpoint = Checkpoint.Serialize(new CheckpointInfo(settings.Arch, epoch, bestTop1, bestEpoch, seed, settings.CompressionSchedule),
+                model, optimizer, hooks, distillation is { Weights.Teacher: > 0 } ? teacher : null);
+            List<(string, byte[])> files = [(MetricsCsv.FileName, csv.Contents()), (CheckpointFileName, checkpoint)];
             if (isBest)
-                CopyAtomically(checkpointPath, Path.Combine(outDir, BestFileName));
+                files.Add((BestFileName, checkpoint));
+            folder!.Commit(files);
         }
 
         // Distiller's end of run: the weights sparsity table, printed and written as weights_sparsity.csv.
@@ -289,12 +302,16 @@ public static class ClassifierJob
 
     private static void Validate(ClassifierSettings settings)
     {
-        if (settings.CompressionSchedule is { } schedule && !File.Exists(schedule))
-            throw new FileNotFoundException(
-                $"--compress: no schedule file at '{Path.GetFullPath(schedule)}'. The shipped schedules are in the repository's schedules/ folder " +
-                $"and next to the program ({Path.Combine(AppContext.BaseDirectory, "schedules")}).", schedule);
-        if (settings.ExpLoadWeightsFrom is { } weights && !File.Exists(weights))
-            throw new FileNotFoundException($"--exp-load-weights-from: no checkpoint at '{Path.GetFullPath(weights)}'.", weights);
+        RequireFile("--compress", settings.CompressionSchedule, "schedule file",
+            $" The shipped schedules are in the repository's schedules/ folder and next to the program ({Path.Combine(AppContext.BaseDirectory, "schedules")}).");
+        RequireFile("--resume-from", settings.ResumeFrom, "checkpoint");
+        RequireFile("--exp-load-weights-from", settings.ExpLoadWeightsFrom, "checkpoint");
+        RequireFile("--kd-resume", settings.Distillation?.TeacherCheckpoint, "checkpoint");
+        RequireFile("--qe-stats-file", settings.PostTrainQuantization.StatsFile, "statistics file");
+        RequireFile("--qe-config-file", settings.PostTrainQuantization.ConfigFile, "quantizer configuration file");
+        foreach (var (flag, folder) in new[] { ("--out-dir", settings.OutDir), ("--data", settings.DataDirectory) })
+            if (folder is { Length: 0 })
+                throw new ArgumentException($"{flag}: the folder name is empty; give a folder.");
         if (settings.Evaluate && settings.ResumeFrom is null && settings.ExpLoadWeightsFrom is null)
             throw new ArgumentException("--evaluate needs trained weights: pass the checkpoint to evaluate with --resume-from PATH (or --exp-load-weights-from PATH).");
         if (settings.ResumeFrom is not null && settings.ExpLoadWeightsFrom is not null)
@@ -303,6 +320,19 @@ public static class ClassifierJob
             throw new ArgumentException("--quantize-eval quantizes the model for --evaluate; add --evaluate (and the checkpoint with --resume-from PATH).");
         if (settings.PostTrainQuantization.Calibration is not null && settings.ResumeFrom is null && settings.ExpLoadWeightsFrom is null)
             throw new ArgumentException("--qe-calibration collects statistics of trained weights: pass the checkpoint with --resume-from PATH.");
+    }
+
+    /// <summary>The file a flag names must exist and be a file: said with the flag, the full path and what was expected.</summary>
+    private static void RequireFile(string flag, string? path, string what, string hint = "")
+    {
+        if (path is null)
+            return;
+        if (path.Length == 0)
+            throw new ArgumentException($"{flag}: the file name is empty; give the path of a {what}.");
+        if (Directory.Exists(path))
+            throw new ArgumentException($"{flag}: '{Path.GetFullPath(path)}' is a folder; give the path of a {what} (a file).");
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{flag}: no {what} at '{Path.GetFullPath(path)}'.{hint}", path);
     }
 
     private static Device ChooseDevice(string choice) => choice switch
@@ -340,12 +370,5 @@ public static class ClassifierJob
     {
         var batches = (count + settings.BatchSize - 1) / settings.BatchSize;
         return settings.MaxBatches > 0 ? Math.Min(batches, settings.MaxBatches) : batches;
-    }
-
-    private static void CopyAtomically(string source, string destination)
-    {
-        var temporary = destination + $".{Environment.ProcessId}.tmp";
-        File.Copy(source, temporary, overwrite: true);
-        File.Move(temporary, destination, overwrite: true);
     }
 }

@@ -103,6 +103,38 @@ public sealed class CompressionTests : IDisposable
     }
 
     [Fact]
+    public void AScheduleWithoutPoliciesIsRefusedAndAPolicyAfterTheLastEpochIsWarnedAbout()
+    {
+        var empty = Path.Combine(_root, "empty.yaml");
+        File.WriteAllText(empty, "");
+        var (code, output, error) = ProgramRunner.Run(ProgramRunner.Tiny(Dir("empty"), 1, "--compress", empty));
+        Assert.Equal(1, code);
+        Assert.StartsWith($"error: {empty}: the schedule has no policies, so it would compress nothing", error);
+        Assert.DoesNotContain("Compressed model", output);
+
+        var late = Path.Combine(_root, "late.yaml");
+        File.WriteAllLines(late,
+        [
+            "version: 1",
+            "pruners:",
+            "  p:",
+            "    class: AutomatedGradualPruner",
+            "    initial_sparsity: 0.05",
+            "    final_sparsity: 0.5",
+            "    weights: [layer1.0.conv1.weight]",
+            "policies:",
+            "  - pruner:",
+            "      instance_name: p",
+            "    starting_epoch: 2",
+            "    ending_epoch: 6",
+            "    frequency: 1",
+        ]);
+        var run = ProgramRunner.Run(ProgramRunner.Tiny(Dir("late"), 2, "--compress", late));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains($"Warning: {late}: the policy of p starts at epoch 2, after the last epoch of this run (1, from --epochs 2); it will never run.", run.Output);
+    }
+
+    [Fact]
     public void DistillationJoinsTheScheduleAndResumesWithIt()
     {
         Assert.Equal(0, ProgramRunner.Run(ProgramRunner.Tiny(Dir("teacher"), 1)).ExitCode);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Distiller.Typed.Policies;
 using Distiller.Typed.Quantization.Calibration;
+using Distiller.Typed.Quantization.PostTraining;
 using Distiller.Typed.Samples.ResNetPrune.Compression;
 using Distiller.Typed.Samples.ResNetPrune.Checkpoints;
 using Distiller.Typed.Samples.ResNetPrune.Cli;
@@ -234,11 +235,25 @@ public static class ClassifierJob
     /// </summary>
     private static void QuantizeForEvaluation(nn.Module<Tensor, Tensor> model, ClassifierSettings settings, Device device, TextWriter output)
     {
-        var quantizer = settings.PostTrainQuantization.CreateQuantizer(model);
+        var q = settings.PostTrainQuantization;
         using var dummy = zeros([1, 1, Data.FashionMnist.ImageSize, Data.FashionMnist.ImageSize], device: device);
+        PostTrainLinearQuantizer quantizer;
+        try
+        {
+            quantizer = q.CreateQuantizer(model);
+            if (quantizer.ModelActivationStats.Count > 0)
+                StatsValidation.Check(model, dummy, quantizer.ModelActivationStats, q.StatsFile ?? $"{q.ConfigFile}: its model_activation_stats");
+        }
+        catch (Exception e) when (e is FormatException || (e is ArgumentException && q.ConfigFile is not null))
+        {
+            // The quantization readers' bad-file exceptions (their messages name the file, or the config file's entry).
+            var file = q.StatsFile ?? q.ConfigFile;
+            throw new InvalidDataException(file is null || e.Message.Contains(file, StringComparison.Ordinal) ? e.Message : $"{file}: {e.Message}", e);
+        }
         quantizer.PrepareModel(dummy);
         model.to(device);
-        var q = settings.PostTrainQuantization;
+        foreach (var warning in quantizer.Warnings)
+            output.WriteLine($"Warning: {warning}");
         output.WriteLine($"Quantized for evaluation: PostTrainLinearQuantizer, weights {q.BitsWeights?.ToString(CultureInfo.InvariantCulture) ?? "float"} bits, " +
                          $"activations {q.BitsActivations?.ToString(CultureInfo.InvariantCulture) ?? "float"} bits, {q.Mode}" +
                          (q.StatsFile is null ? " (no stats file: activation ranges computed per batch)" : $", stats {q.StatsFile}"));
@@ -295,9 +310,27 @@ public static class ClassifierJob
                 : "; loaded at run time";
             output.WriteLine($"Schedule: {path} ({scheduler.Policies.Count} policies{note})");
         }
+        CheckPolicies(scheduler, path, settings.Epochs, output);
         if (distillation is not null)
             scheduler.AddPolicy(distillation, 0, Math.Max(settings.Epochs, 1));
         return new SchedulerHooks(scheduler);
+    }
+
+    /// <summary>
+    /// What only this run can tell about a schedule: that it compresses nothing at all (an error: the run would be a
+    /// dense one labelled compressed), and policies that start at or after <c>--epochs</c> (a warning: they never run).
+    /// </summary>
+    private static void CheckPolicies(CompressionScheduler scheduler, string path, int epochs, TextWriter output)
+    {
+        if (scheduler.Policies.Count == 0)
+        {
+            scheduler.Dispose();
+            throw new ArgumentException($"{path}: the schedule has no policies, so it would compress nothing; give a schedule with a 'policies:' section, or leave out --compress to train the dense model.");
+        }
+        foreach (var (policy, schedule) in scheduler.Policies)
+            if (schedule.Epochs.Count > 0 && schedule.Epochs.Min() >= epochs)
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Warning: {path}: the policy of {policy.Name} starts at epoch {schedule.Epochs.Min()}, after the last epoch of this run ({epochs - 1}, from --epochs {epochs}); it will never run."));
     }
 
     private static void Validate(ClassifierSettings settings)

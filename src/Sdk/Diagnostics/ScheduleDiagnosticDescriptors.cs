@@ -61,6 +61,9 @@ public static partial class ScheduleDiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnreadableFile = new(
         "DTS016", "Schedule file cannot be read", "The schedule file cannot be read: {0}", DiagnosticSeverity.Error, Syntax);
 
+    public static readonly DiagnosticDescriptor DocumentTooLarge = new(
+        "DTS017", "YAML document too large", "The schedule has more than {0} YAML nodes; it is not read further (a schedule names at most a few thousand parameters)", DiagnosticSeverity.Error, Syntax);
+
     private static readonly Lazy<IReadOnlyList<DiagnosticDescriptor>> s_all = new(() =>
         typeof(ScheduleDiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -111,4 +111,7 @@ public static partial class ScheduleDiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor PostTrainingQuantizerInPolicy = new(
         "DTS056", "Post-training quantizer scheduled by a policy", "'{0}' is a {1}, which quantizes a trained model at evaluation; a training policy cannot schedule it", DiagnosticSeverity.Error, Policies);
+
+    public static readonly DiagnosticDescriptor SharedPruner = new(
+        "DTS057", "Pruner driven by several policies", "The pruner '{0}' is already driven by the policy on line {1}; both policies step its one state, which holds its sparsity back. Give this policy its own pruner instance", DiagnosticSeverity.Warning, Policies);
 }

@@ -135,6 +135,36 @@ public sealed class CompressionTests : IDisposable
     }
 
     [Fact]
+    public void APrunerDrivenByTwoPoliciesIsWarnedAboutWhenTheScheduleIsLoaded()
+    {
+        var shared = Path.Combine(_root, "shared.yaml");
+        File.WriteAllLines(shared,
+        [
+            "version: 1",
+            "pruners:",
+            "  p:",
+            "    class: AutomatedGradualPruner",
+            "    initial_sparsity: 0.05",
+            "    final_sparsity: 0.5",
+            "    weights: [layer1.0.conv1.weight]",
+            "policies:",
+            "  - pruner:",
+            "      instance_name: p",
+            "    starting_epoch: 0",
+            "    ending_epoch: 4",
+            "    frequency: 1",
+            "  - pruner:",
+            "      instance_name: p",                // 15
+            "    starting_epoch: 0",
+            "    ending_epoch: 4",
+            "    frequency: 1",
+        ]);
+        var (code, output, error) = ProgramRunner.Run(ProgramRunner.Tiny(Dir("shared"), 1, "--compress", shared));
+        Assert.True(code == 0, error);
+        Assert.Contains($"Warning: {shared}(15,22): warning DTS057: The pruner 'p' is already driven by the policy on line 10", output);
+    }
+
+    [Fact]
     public void DistillationJoinsTheScheduleAndResumesWithIt()
     {
         Assert.Equal(0, ProgramRunner.Run(ProgramRunner.Tiny(Dir("teacher"), 1)).ExitCode);

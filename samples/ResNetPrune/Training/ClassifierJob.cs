@@ -304,7 +304,8 @@ public static class ClassifierJob
         else
         {
             // Checked against the model's names when loaded; every problem is reported at its file(line,col).
-            scheduler = CompressionSchedulerLoader.FromFile(model, optimizer, path, resumedEpoch);
+            scheduler = CompressionSchedulerLoader.FromFile(model, optimizer, path, resumedEpoch,
+                warnings: warning => output.WriteLine($"Warning: {warning}"));
             var note = CompiledSchedules.All.FirstOrDefault(e => e.FileName == Path.GetFileName(path)) is { } other
                 ? other.Arch != settings.Arch ? $"; compiled for {other.Arch}, loaded at run time for {settings.Arch}" : "; edited copy, loaded at run time"
                 : "; loaded at run time";

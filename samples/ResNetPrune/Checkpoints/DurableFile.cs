@@ -16,13 +16,14 @@ public static class DurableFile
     public static void Write(string path, ReadOnlySpan<byte> contents)
     {
         var temporary = TemporaryPath(path);
-        WriteNew(temporary, contents);
+        WriteNew(temporary, contents, path);
         File.Move(temporary, path, overwrite: true);
         FlushFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
     /// <summary>Creates (or replaces) <paramref name="path"/> with <paramref name="contents"/> flushed to the disk; on failure nothing is left.</summary>
-    public static void WriteNew(string path, ReadOnlySpan<byte> contents)
+    /// <param name="target">The file <paramref name="path"/> is the temporary copy of, for the message.</param>
+    public static void WriteNew(string path, ReadOnlySpan<byte> contents, string? target = null)
     {
         try
         {
@@ -33,7 +34,8 @@ public static class DurableFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(path);
-            throw new IOException($"{path}: cannot write: {e.Message}", e);
+            // .NET appends " : 'PATH'" to the system's reason; the message names the file once, in front.
+            throw new IOException($"{target ?? path}: cannot write: {e.Message.Replace($" : '{path}'", "", StringComparison.Ordinal)}", e);
         }
     }
 

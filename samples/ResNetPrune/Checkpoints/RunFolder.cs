@@ -82,7 +82,7 @@ public sealed partial class RunFolder : IDisposable
             foreach (var (temporary, final, contents) in staged)
             {
                 Step($"write {System.IO.Path.GetFileName(final)}");
-                DurableFile.WriteNew(temporary, contents);
+                DurableFile.WriteNew(temporary, contents, final);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -276,7 +276,7 @@ public static class ClassifierJob
         var outDir = settings.OutDir ?? ".";
         Directory.CreateDirectory(outDir);
         var path = Path.Combine(outDir, CalibrationStatsFileName);
-        StatsYaml.Save(path, stats);
+        DurableFile.Write(path, System.Text.Encoding.UTF8.GetBytes(StatsYaml.Write(stats))); // whole or not at all
         output.WriteLine($"Wrote the activation statistics of {count} test images to {path}; evaluate with --quantize-eval --qe-stats-file {path}");
     }
 

@@ -96,6 +96,11 @@ public sealed class CompressionTests : IDisposable
         Assert.True(sparsity > 10, $"sparsity {sparsity}");
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"sparsity {sparsity:F2}%"), evaluated.Output);
 
+        // Starting a new run from its weights without a schedule is allowed, and said.
+        var dense = ProgramRunner.Run([.. ProgramRunner.Tiny(Dir("dense-from-agp"), 1), "--exp-load-weights-from", checkpoint]);
+        Assert.True(dense.ExitCode == 0, dense.Error);
+        Assert.Contains($"Warning: {checkpoint} is of a compressed run (schedule {AgpSchedule}); without --compress its pruned weights will be trained back to dense.", dense.Output);
+
         // With its schedule the run continues.
         var resumed = ProgramRunner.Run([.. ProgramRunner.Tiny(dir, 3, "--compress", AgpSchedule), "--resume-from", checkpoint]);
         Assert.True(resumed.ExitCode == 0, resumed.Error);

@@ -22,12 +22,12 @@ public sealed partial class RunFolder : IDisposable
 
     private RunFolder(string path, RunFolderLock folderLock, Action<string>? beforeStep)
     {
-        Path = path;
+        FolderPath = path;
         _lock = folderLock;
         _beforeStep = beforeStep;
     }
 
-    public string Path { get; }
+    public string FolderPath { get; }
 
     /// <summary>The files of a run's results; a folder holding any of them holds a run.</summary>
     public static IReadOnlyList<string> RunFiles { get; } =
@@ -48,19 +48,19 @@ public sealed partial class RunFolder : IDisposable
         try
         {
             Recover(path, output);
-            var held = RunFiles.Where(f => File.Exists(System.IO.Path.Combine(path, f))).ToList();
-            var resumingInto = resumeFrom is not null && SameFolder(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(resumeFrom))!, path);
+            var held = RunFiles.Where(f => File.Exists(Path.Combine(path, f))).ToList();
+            var resumingInto = resumeFrom is not null && SameFolder(Path.GetDirectoryName(Path.GetFullPath(resumeFrom))!, path);
             if (held.Count > 0 && !resumingInto)
             {
                 if (!overwrite)
                     throw new IOException(
                         $"{path}: the folder holds the results of another run ({string.Join(", ", held)}); this run would replace them. " +
-                        $"Continue that run with --resume-from {System.IO.Path.Combine(path, Training.ClassifierJob.CheckpointFileName)} --out-dir {path}, " +
+                        $"Continue that run with --resume-from {Path.Combine(path, Training.ClassifierJob.CheckpointFileName)} --out-dir {path}, " +
                         "choose another --out-dir, or pass --overwrite-out-dir to replace them.");
                 output.WriteLine($"Replacing the results of the earlier run in {path} (--overwrite-out-dir): {string.Join(", ", held)} and its TensorBoard events.");
                 foreach (var file in RunFiles.Append(Distiller.Typed.Summaries.WeightsSparsityCsv.FileName()))
-                    DurableFile.TryDelete(System.IO.Path.Combine(path, file));
-                var events = System.IO.Path.Combine(path, Training.TensorBoardLog.FolderName);
+                    DurableFile.TryDelete(Path.Combine(path, file));
+                var events = Path.Combine(path, Training.TensorBoardLog.FolderName);
                 if (Directory.Exists(events))
                     Directory.Delete(events, recursive: true);
             }
@@ -81,7 +81,7 @@ public sealed partial class RunFolder : IDisposable
         {
             foreach (var (temporary, final, contents) in staged)
             {
-                Step($"write {System.IO.Path.GetFileName(final)}");
+                Step($"write {Path.GetFileName(final)}");
                 DurableFile.WriteNew(temporary, contents, final);
             }
         }
@@ -93,20 +93,20 @@ public sealed partial class RunFolder : IDisposable
             throw;
         }
         Step("write journal");
-        var journal = string.Join('\n', staged.Select(s => $"{System.IO.Path.GetFileName(s.Temporary)}\t{System.IO.Path.GetFileName(s.Final)}"));
+        var journal = string.Join('\n', staged.Select(s => $"{Path.GetFileName(s.Temporary)}\t{Path.GetFileName(s.Final)}"));
         DurableFile.Write(Combine(JournalFileName), Encoding.UTF8.GetBytes(journal)); // the commit point
         // Results first, the checkpoint (what a resume continues from) last, so that even without recovery a resume
         // never starts from a checkpoint newer than best.ckpt and metrics.csv.
         foreach (var (temporary, final, _) in staged.OrderBy(s => s.Final.EndsWith(Training.ClassifierJob.CheckpointFileName, StringComparison.Ordinal)))
         {
-            Step($"rename {System.IO.Path.GetFileName(final)}");
+            Step($"rename {Path.GetFileName(final)}");
             File.Move(temporary, final, overwrite: true);
         }
         Step("flush folder");
-        DurableFile.FlushFolder(Path);
+        DurableFile.FlushFolder(FolderPath);
         Step("delete journal");
         File.Delete(Combine(JournalFileName));
-        DurableFile.FlushFolder(Path);
+        DurableFile.FlushFolder(FolderPath);
     }
 
     /// <summary>
@@ -115,7 +115,7 @@ public sealed partial class RunFolder : IDisposable
     /// </summary>
     public static void Recover(string folder, TextWriter output)
     {
-        var journal = System.IO.Path.Combine(folder, JournalFileName);
+        var journal = Path.Combine(folder, JournalFileName);
         if (File.Exists(journal))
         {
             var moved = new List<string>();
@@ -124,10 +124,10 @@ public sealed partial class RunFolder : IDisposable
                 var parts = line.Split('\t');
                 if (parts.Length != 2 || parts.Any(p => p.Contains('/') || p.Contains('\\') || p is "." or ".."))
                     throw new InvalidDataException($"{journal}:{moved.Count + 1}: not a line of a commit journal ('{line}'); remove the file and resume from checkpoint.ckpt.");
-                var temporary = System.IO.Path.Combine(folder, parts[0]);
+                var temporary = Path.Combine(folder, parts[0]);
                 if (File.Exists(temporary))
                 {
-                    File.Move(temporary, System.IO.Path.Combine(folder, parts[1]), overwrite: true);
+                    File.Move(temporary, Path.Combine(folder, parts[1]), overwrite: true);
                     moved.Add(parts[1]);
                 }
             }
@@ -139,26 +139,26 @@ public sealed partial class RunFolder : IDisposable
         }
         foreach (var file in Directory.EnumerateFiles(folder, ".*.tmp"))
         {
-            var match = TemporaryName().Match(System.IO.Path.GetFileName(file));
+            var match = TemporaryName().Match(Path.GetFileName(file));
             if (!match.Success || !int.TryParse(match.Groups["pid"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
                 continue;
             if (pid == Environment.ProcessId || !RunFolderLock.IsRunning(pid))
             {
                 DurableFile.TryDelete(file);
-                output.WriteLine($"Removed {System.IO.Path.GetFileName(file)}, a partial file left by a stopped run (process {pid}).");
+                output.WriteLine($"Removed {Path.GetFileName(file)}, a partial file left by a stopped run (process {pid}).");
             }
         }
     }
 
     public void Dispose() => _lock.Dispose();
 
-    private string Combine(string fileName) => System.IO.Path.Combine(Path, fileName);
+    private string Combine(string fileName) => Path.Combine(FolderPath, fileName);
 
     private void Step(string name) => _beforeStep?.Invoke(name);
 
     private static bool SameFolder(string a, string b) =>
-        string.Equals(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(a)),
-            System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(b)),
+        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)),
+            Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)),
             OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     [GeneratedRegex(@"^\..+\.(?<pid>[0-9]+)\.tmp$")]

@@ -80,6 +80,8 @@ public static class ClassifierJob
                     $"--exp-load-weights-from '{weightsPath}' holds a {info.Arch} model but --arch is {settings.Arch}; pass --arch {info.Arch}.");
             Checkpoint.Load(weightsPath, model);
             model.to(device);
+            if (info.Schedule is { } pruned && settings.CompressionSchedule is null && trains)
+                output.WriteLine($"Warning: {weightsPath} is of a compressed run (schedule {pruned}); without --compress its pruned weights will be trained back to dense.");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Weights: {weightsPath} (saved after epoch {info.Epoch + 1}; that run's best top-1 {info.BestTop1:F2}%); optimizer, schedule and epochs start afresh"));
         }

@@ -9,9 +9,9 @@ namespace Distiller.Typed.Samples.ResNetPrune.Checkpoints;
 /// </summary>
 public static class DurableFile
 {
-    /// <summary>The temporary name this process writes <paramref name="path"/> under: <c>.NAME.PID.tmp</c> next to it.</summary>
+    /// <summary>The temporary name this process writes <paramref name="path"/> under: <c>.NAME.PID.tmp</c> next to it (one leading dot).</summary>
     public static string TemporaryPath(string path) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path).TrimStart('.')}.{Environment.ProcessId}.tmp");
 
     public static void Write(string path, ReadOnlySpan<byte> contents)
     {

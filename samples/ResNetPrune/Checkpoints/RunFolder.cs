@@ -92,6 +92,8 @@ public sealed partial class RunFolder : IDisposable
                 DurableFile.TryDelete(temporary);
             throw;
         }
+        Step("flush folder before the journal");
+        DurableFile.FlushFolder(FolderPath); // the staged files' names are on the disk before the journal that names them
         Step("write journal");
         var journal = string.Join('\n', staged.Select(s => $"{Path.GetFileName(s.Temporary)}\t{Path.GetFileName(s.Final)}"));
         DurableFile.Write(Combine(JournalFileName), Encoding.UTF8.GetBytes(journal)); // the commit point

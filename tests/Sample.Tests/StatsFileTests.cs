@@ -66,6 +66,19 @@ public sealed class StatsFileTests(GoodFiles good) : IClassFixture<GoodFiles>, I
     }
 
     [Fact]
+    public void StatisticsNamedByAQuantizerConfigurationAreCheckedToo()
+    {
+        var stats = Edited("nan.yaml", text => text.Replace("avg_max: ", "avg_max: .inf #", StringComparison.Ordinal));
+        var config = Path.Combine(_root, "quantizer.yaml");
+        File.WriteAllText(config, File.ReadAllText(good.Config).TrimEnd() + $"\n    model_activation_stats: {stats}\n");
+        var (code, _, error) = ProgramRunner.Run([.. ProgramRunner.Tiny(Path.Combine(_root, "out"), 1), "--evaluate", "--resume-from", good.Checkpoint,
+            "--quantize-eval", "--qe-config-file", config]);
+        Assert.Equal(1, code);
+        Assert.StartsWith($"error: {config}: its model_activation_stats: the statistics do not fit the model: ", error);
+        Assert.Contains("is not finite (avg_max inf)", error);
+    }
+
+    [Fact]
     public void MissingAndUnknownLayersAreRefusedByName()
     {
         // Drop the fc module's block (its lines up to the next top-level key) and add one for a layer the model does not have.

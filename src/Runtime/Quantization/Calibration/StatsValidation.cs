@@ -34,7 +34,7 @@ public static class StatsValidation
                 {
                     ("min", record.Min), ("max", record.Max), ("avg_min", record.AvgMin), ("avg_max", record.AvgMax),
                     ("mean", record.Mean), ("std", record.Std), ("b", record.B),
-                }.Where(v => !double.IsFinite(v.Value)).Select(v => $"{v.Key} {v.Value}").ToList();
+                }.Where(v => !double.IsFinite(v.Value)).Select(v => $"{v.Key} {(double.IsNaN(v.Value) ? "NaN" : v.Value > 0 ? "inf" : "-inf")}").ToList();
                 if (bad.Count > 0)
                     problems.Add($"{where} is not finite ({string.Join(", ", bad)})");
             }

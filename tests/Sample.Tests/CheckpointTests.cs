@@ -96,6 +96,60 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("'model' section", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, other)).Message);
     }
 
+    [Fact]
+    public void OneFlippedByteAnywhereIsReportedAsACorruptCheckpoint()
+    {
+        using var model = nn.Linear(20, 20);
+        var path = Path.Combine(_dir, "checkpoint.ckpt");
+        Checkpoint.Save(path, new CheckpointInfo("linear", 3, 10, 2, 1), model, null, null, null);
+        var good = File.ReadAllBytes(path);
+        foreach (var at in new[] { 40, good.Length / 2, good.Length - 100, good.Length - 1 }) // header, weights, trailer
+        {
+            var bad = (byte[])good.Clone();
+            bad[at] ^= 0x10;
+            File.WriteAllBytes(path, bad);
+            var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, model));
+            Assert.StartsWith($"{path}: corrupt checkpoint: its SHA-256 checksum does not match", error.Message);
+        }
+        File.WriteAllBytes(path, good);
+        Assert.Equal(3, Checkpoint.Load(path, model).Epoch);
+    }
+
+    [Fact]
+    public void AFormat1CheckpointWithoutChecksumIsStillRead()
+    {
+        using var model = nn.Linear(2, 2);
+        using (no_grad())
+            model.weight!.copy_(tensor(new float[] { 1, 2, 3, 4 }).reshape(2, 2));
+        var path = Path.Combine(_dir, "old.ckpt");
+        using (var writer = new BinaryWriter(File.Create(path)))
+        {
+            // The layout the program wrote before checksums: magic, version 1, the info, then named sections.
+            writer.Write("Distiller.Typed checkpoint");
+            writer.Write(1);
+            writer.Write("linear");
+            writer.Write(4);
+            writer.Write(55.5);
+            writer.Write(2);
+            writer.Write(7);
+            writer.Write(1);
+            using var section = new MemoryStream();
+            model.save(new BinaryWriter(section));
+            writer.Write("model");
+            writer.Write(section.Length);
+            writer.Write(section.ToArray());
+        }
+        using var restored = nn.Linear(2, 2);
+        Assert.Equal(new CheckpointInfo("linear", 4, 55.5, 2, 7), Checkpoint.Load(path, restored));
+        Assert.Equal(new float[] { 1, 2, 3, 4 }, restored.weight!.data<float>().ToArray());
+
+        // Without a checksum a damaged length is still an error naming the file, not an overflow.
+        var bytes = File.ReadAllBytes(path);
+        bytes[75] = 0x7F; // the high byte of the model section's length (magic 27, version 4, info 27, count 4, name 6, length 8)
+        File.WriteAllBytes(path, bytes);
+        Assert.StartsWith($"{path}: corrupt checkpoint", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, restored)).Message);
+    }
+
     private sealed class Counting : Policy
     {
         public int Epochs { get; private set; }

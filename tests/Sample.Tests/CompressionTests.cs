@@ -73,6 +73,103 @@ public sealed class CompressionTests : IDisposable
     }
 
     [Fact]
+    public void ResumingACompressedRunWithoutItsScheduleIsRefusedInsteadOfDensified()
+    {
+        var dir = Dir("agp");
+        Assert.Equal(0, ProgramRunner.Run(ProgramRunner.Tiny(dir, 2, "--compress", AgpSchedule)).ExitCode);
+        var checkpoint = Path.Combine(dir, ClassifierJob.CheckpointFileName);
+        var best = File.ReadAllBytes(Path.Combine(dir, ClassifierJob.BestFileName));
+        var metrics = File.ReadAllText(Path.Combine(dir, MetricsCsv.FileName));
+
+        var (code, output, error) = ProgramRunner.Run([.. ProgramRunner.Tiny(dir, 4), "--resume-from", checkpoint]);
+        Assert.Equal(1, code);
+        Assert.StartsWith($"error: {checkpoint}: the checkpoint is of a compressed run (schedule {AgpSchedule})", error);
+        Assert.Contains($"--compress {AgpSchedule} --resume-from {checkpoint}", error);
+        Assert.DoesNotContain("Epoch 3/4", output);
+        Assert.Equal(best, File.ReadAllBytes(Path.Combine(dir, ClassifierJob.BestFileName)));
+        Assert.Equal(metrics, File.ReadAllText(Path.Combine(dir, MetricsCsv.FileName)));
+
+        // Evaluating it needs no schedule (the pruned weights are zeros in the weights), and the sparsity stays.
+        var evaluated = ProgramRunner.Run("--evaluate", "--resume-from", checkpoint, "--data", "subset", "--max-batches", "1", "--device", "cpu");
+        Assert.True(evaluated.ExitCode == 0, evaluated.Error);
+        var sparsity = double.Parse(metrics.Trim().Split('\n')[^1].Split(',')[6], CultureInfo.InvariantCulture);
+        Assert.True(sparsity > 10, $"sparsity {sparsity}");
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"sparsity {sparsity:F2}%"), evaluated.Output);
+
+        // Starting a new run from its weights without a schedule is allowed, and said.
+        var dense = ProgramRunner.Run([.. ProgramRunner.Tiny(Dir("dense-from-agp"), 1), "--exp-load-weights-from", checkpoint]);
+        Assert.True(dense.ExitCode == 0, dense.Error);
+        Assert.Contains($"Warning: {checkpoint} is of a compressed run (schedule {AgpSchedule}); without --compress its pruned weights will be trained back to dense.", dense.Output);
+
+        // With its schedule the run continues.
+        var resumed = ProgramRunner.Run([.. ProgramRunner.Tiny(dir, 3, "--compress", AgpSchedule), "--resume-from", checkpoint]);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Contains("Compressed model", resumed.Output);
+    }
+
+    [Fact]
+    public void AScheduleWithoutPoliciesIsRefusedAndAPolicyAfterTheLastEpochIsWarnedAbout()
+    {
+        var empty = Path.Combine(_root, "empty.yaml");
+        File.WriteAllText(empty, "");
+        var (code, output, error) = ProgramRunner.Run(ProgramRunner.Tiny(Dir("empty"), 1, "--compress", empty));
+        Assert.Equal(1, code);
+        Assert.StartsWith($"error: {empty}: the schedule has no policies, so it would compress nothing", error);
+        Assert.DoesNotContain("Compressed model", output);
+
+        var late = Path.Combine(_root, "late.yaml");
+        File.WriteAllLines(late,
+        [
+            "version: 1",
+            "pruners:",
+            "  p:",
+            "    class: AutomatedGradualPruner",
+            "    initial_sparsity: 0.05",
+            "    final_sparsity: 0.5",
+            "    weights: [layer1.0.conv1.weight]",
+            "policies:",
+            "  - pruner:",
+            "      instance_name: p",
+            "    starting_epoch: 2",
+            "    ending_epoch: 6",
+            "    frequency: 1",
+        ]);
+        var run = ProgramRunner.Run(ProgramRunner.Tiny(Dir("late"), 2, "--compress", late));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains($"Warning: {late}: the policy of p starts at epoch 2, after the last epoch of this run (1, from --epochs 2); it will never run.", run.Output);
+    }
+
+    [Fact]
+    public void APrunerDrivenByTwoPoliciesIsWarnedAboutWhenTheScheduleIsLoaded()
+    {
+        var shared = Path.Combine(_root, "shared.yaml");
+        File.WriteAllLines(shared,
+        [
+            "version: 1",
+            "pruners:",
+            "  p:",
+            "    class: AutomatedGradualPruner",
+            "    initial_sparsity: 0.05",
+            "    final_sparsity: 0.5",
+            "    weights: [layer1.0.conv1.weight]",
+            "policies:",
+            "  - pruner:",
+            "      instance_name: p",
+            "    starting_epoch: 0",
+            "    ending_epoch: 4",
+            "    frequency: 1",
+            "  - pruner:",
+            "      instance_name: p",                // 15
+            "    starting_epoch: 0",
+            "    ending_epoch: 4",
+            "    frequency: 1",
+        ]);
+        var (code, output, error) = ProgramRunner.Run(ProgramRunner.Tiny(Dir("shared"), 1, "--compress", shared));
+        Assert.True(code == 0, error);
+        Assert.Contains($"Warning: {shared}(15,22): warning DTS057: The pruner 'p' is already driven by the policy on line 10", output);
+    }
+
+    [Fact]
     public void DistillationJoinsTheScheduleAndResumesWithIt()
     {
         Assert.Equal(0, ProgramRunner.Run(ProgramRunner.Tiny(Dir("teacher"), 1)).ExitCode);

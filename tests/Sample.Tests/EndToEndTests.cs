@@ -156,12 +156,22 @@ public sealed class EndToEndTests : IDisposable
     [InlineData("--quantize-eval", null, "add --evaluate")]
     [InlineData("--exp-load-weights-from", "/nonexistent.ckpt", "--exp-load-weights-from: no checkpoint at '/nonexistent.ckpt'")]
     [InlineData("--data", "/nonexistent-dir", "apt-get install dataset-fashion-mnist")]
+    [InlineData("--compress", "", "--compress: the file name is empty; give the path of a schedule file")]
+    [InlineData("--resume-from", "/", "--resume-from: '/' is a folder; give the path of a checkpoint (a file)")]
     public void BadRequestsFailWithAMessageNamingTheFlag(string flag, string? value, string expected)
     {
         var (code, _, error) = ProgramRunner.Run([.. ProgramRunner.Tiny(Dir("bad"), 1).Where(a => a != "--data" && a != "subset"), flag, .. value is null ? Array.Empty<string>() : [value]]);
         Assert.Equal(1, code);
         Assert.Contains(expected, error);
         Assert.StartsWith("error: ", error);
+    }
+
+    [Fact]
+    public void AnEmptyOutDirIsReportedWithTheFlag()
+    {
+        var (code, _, error) = ProgramRunner.Run("--out-dir", "", "--data", "subset", "--epochs", "1", "--device", "cpu");
+        Assert.Equal(1, code);
+        Assert.Equal("error: --out-dir: the folder name is empty; give a folder.", error.Trim());
     }
 
     [Fact]

@@ -5,7 +5,6 @@ using Distiller.Typed.Quantization.CommandLine;
 using Distiller.Typed.Scheduling;
 using Distiller.Typed.Samples.ResNetPrune.Data;
 using Distiller.Typed.Samples.ResNetPrune.Models;
-using Distiller.Typed.Training;
 
 namespace Distiller.Typed.Samples.ResNetPrune.Cli;
 
@@ -74,6 +73,10 @@ public sealed class ClassifierCommand
         Description = "Folder for the metrics CSV, TensorBoard events and checkpoints (default: logs/ARCH___TIMESTAMP)",
         HelpName = "DIR",
     };
+    private readonly Option<bool> _overwriteOutDir = new("--overwrite-out-dir")
+    {
+        Description = "Let a new run replace the results (checkpoints, metrics, TensorBoard events) of another run in --out-dir; without it such a folder is refused",
+    };
     private readonly Option<int?> _seed = new("--seed")
     {
         Description = "Seed for weight initialisation and data shuffling (default: random, or the resumed checkpoint's)",
@@ -121,23 +124,11 @@ public sealed class ClassifierCommand
             "Trains, compresses and evaluates ResNets on Fashion-MNIST: the Distiller.Typed counterpart of Distiller's compress_classifier.py. " +
             "With no arguments it runs the default job on the shipped subset: trains the dense ResNet-20-narrow, prunes it with the compiled " +
             "AGP schedule and prints dense vs compressed accuracy and the sparsity table.");
-        foreach (var option in new Option[] { _arch, _epochs, _batchSize, _lr, _momentum, _weightDecay, _compress, _evaluate, _resumeFrom, _loadWeights, _outDir, _seed, _deterministic, _device, _summary, _data, _maxBatches })
+        foreach (var option in new Option[] { _arch, _epochs, _batchSize, _lr, _momentum, _weightDecay, _compress, _evaluate, _resumeFrom, _loadWeights, _outDir, _overwriteOutDir, _seed, _deterministic, _device, _summary, _data, _maxBatches })
             Root.Options.Add(option);
         _distillation.AddTo(Root);
         _quantization.AddTo(Root);
-        Root.SetAction(parse =>
-        {
-            try
-            {
-                return run(Read(parse), parse.InvocationConfiguration.Output);
-            }
-            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or NotSupportedException or ScheduleException or NonFiniteLossException)
-            {
-                // Bad input, or a run that diverged: the message names what was wrong and what to do; no stack trace.
-                parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
-                return 1;
-            }
-        });
+        Root.SetAction(parse => ErrorPolicy.Run(() => run(Read(parse), parse.InvocationConfiguration.Output), parse.InvocationConfiguration.Error));
         Root.Subcommands.Add(MakeSubsetCommand());
     }
 
@@ -156,6 +147,7 @@ public sealed class ClassifierCommand
         ResumeFrom = parse.GetValue(_resumeFrom),
         ExpLoadWeightsFrom = parse.GetValue(_loadWeights),
         OutDir = parse.GetValue(_outDir),
+        OverwriteOutDir = parse.GetValue(_overwriteOutDir),
         Seed = parse.GetValue(_seed),
         Deterministic = parse.GetValue(_deterministic),
         Device = parse.GetValue(_device)!,
@@ -173,11 +165,12 @@ public sealed class ClassifierCommand
         var train = new Option<int>("--train-per-class") { Description = "Training images per class", DefaultValueFactory = _ => 200 };
         var test = new Option<int>("--test-per-class") { Description = "Test images per class", DefaultValueFactory = _ => 50 };
         var command = new Command("make-subset", "Cut a class-balanced Fashion-MNIST subset (how data/ was made)") { source, target, train, test };
-        command.SetAction(parse =>
+        command.SetAction(parse => ErrorPolicy.Run(() =>
         {
             FashionMnistSubset.Create(parse.GetValue(source)!, parse.GetValue(target)!, parse.GetValue(train), parse.GetValue(test));
             parse.InvocationConfiguration.Output.WriteLine($"Wrote the subset to {parse.GetValue(target)}.");
-        });
+            return 0;
+        }, parse.InvocationConfiguration.Error));
         return command;
     }
 

@@ -18,6 +18,8 @@ public sealed record ClassifierSettings
     /// <summary>Checkpoint whose model weights start the run (fresh optimizer, schedule and epoch count).</summary>
     public string? ExpLoadWeightsFrom { get; init; }
     public string? OutDir { get; init; }
+    /// <summary>Replace another run's results in <see cref="OutDir"/> instead of refusing the folder.</summary>
+    public bool OverwriteOutDir { get; init; }
     public int? Seed { get; init; }
     public bool Deterministic { get; init; }
     public string Device { get; init; } = "auto";

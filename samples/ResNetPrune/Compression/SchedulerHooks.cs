@@ -14,7 +14,8 @@ namespace Distiller.Typed.Samples.ResNetPrune.Compression;
 /// </summary>
 public sealed class SchedulerHooks(CompressionScheduler scheduler) : Training.ICompressionHooks
 {
-    private const string StateKey = "scheduler";
+    /// <summary>Where the scheduler's state lies in the checkpoint's compression section.</summary>
+    public const string StateKey = "scheduler";
 
     public CompressionScheduler Scheduler { get; } = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Distiller.Typed.Policies;
 using Distiller.Typed.Quantization.Calibration;
+using Distiller.Typed.Quantization.PostTraining;
 using Distiller.Typed.Samples.ResNetPrune.Compression;
 using Distiller.Typed.Samples.ResNetPrune.Checkpoints;
 using Distiller.Typed.Samples.ResNetPrune.Cli;
@@ -36,7 +37,8 @@ public static class ClassifierJob
     }
 
     /// <summary>Runs the job and returns its final accuracy and sparsity (null when it only printed a summary or had nothing to train).</summary>
-    public static JobResult? Execute(ClassifierSettings settings, TextWriter output)
+    /// <param name="beforeWriteStep">Called before each write step of an epoch's commit (<see cref="RunFolder.Commit"/>); tests inject failures here.</param>
+    public static JobResult? Execute(ClassifierSettings settings, TextWriter output, Action<string>? beforeWriteStep = null)
     {
         var clock = Stopwatch.StartNew();
         Validate(settings);
@@ -51,10 +53,22 @@ public static class ClassifierJob
             backends.cudnn.allow_tf32 = false;
         }
 
+        // A training run takes its folder first: the lock, and the completion of a commit a killed run left there
+        // (which may be the checkpoint it resumes from).
+        var trains = !settings.Evaluate && settings.Summary is null && settings.PostTrainQuantization.Calibration is null;
+        var outDir = settings.OutDir ?? Path.Combine("logs", $"{settings.Arch}___{DateTime.Now:yyyy.MM.dd-HHmmss}");
+        using var folder = trains ? RunFolder.Open(outDir, settings.ResumeFrom, settings.OverwriteOutDir, output, beforeWriteStep) : null;
+
         var resumed = settings.ResumeFrom is null ? null : Checkpoint.ReadInfo(settings.ResumeFrom);
         if (resumed is not null && resumed.Arch != settings.Arch)
             throw new ArgumentException(
                 $"--resume-from '{settings.ResumeFrom}' holds a {resumed.Arch} model but --arch is {settings.Arch}; pass --arch {resumed.Arch}.");
+        if (trains && resumed is not null && settings.CompressionSchedule is null && Checkpoint.HasScheduleState(settings.ResumeFrom!))
+            throw new ArgumentException(
+                $"{settings.ResumeFrom}: the checkpoint is of a compressed run (schedule {resumed.Schedule ?? "unknown"}); resuming it without --compress would " +
+                "drop its masks and schedule and train the pruned weights back to dense. Continue it with " +
+                $"--compress {resumed.Schedule ?? "SCHEDULE"} --resume-from {settings.ResumeFrom}, or start a new run from its weights with " +
+                $"--exp-load-weights-from {settings.ResumeFrom} (with --compress to keep pruning).");
         var seed = settings.Seed ?? resumed?.Seed ?? (settings.Deterministic ? 0 : Random.Shared.Next());
         random.manual_seed(seed);
 
@@ -68,6 +82,8 @@ public static class ClassifierJob
                     $"--exp-load-weights-from '{weightsPath}' holds a {info.Arch} model but --arch is {settings.Arch}; pass --arch {info.Arch}.");
             Checkpoint.Load(weightsPath, model);
             model.to(device);
+            if (info.Schedule is { } pruned && settings.CompressionSchedule is null && trains)
+                output.WriteLine($"Warning: {weightsPath} is of a compressed run (schedule {pruned}); without --compress its pruned weights will be trained back to dense.");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Weights: {weightsPath} (saved after epoch {info.Epoch + 1}; that run's best top-1 {info.BestTop1:F2}%); optimizer, schedule and epochs start afresh"));
         }
@@ -128,8 +144,6 @@ public static class ClassifierJob
             return new JobResult(result.Top1, result.Top1, -1, sparsityPercent, null);
         }
 
-        var outDir = settings.OutDir ?? Path.Combine("logs", $"{settings.Arch}___{DateTime.Now:yyyy.MM.dd-HHmmss}");
-        Directory.CreateDirectory(outDir);
         output.WriteLine($"Logging to {Path.GetFullPath(outDir)}");
         var csv = new MetricsCsv(outDir, startEpoch);
         var tensorBoard = new TensorBoardLog(outDir);
@@ -152,7 +166,7 @@ public static class ClassifierJob
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  ==> Top1: {last.Top1:F3}    Top5: {last.Top5:F3}    Loss: {last.Loss:F4}    Sparsity: {sparsity:F2}%"));
-            csv.Append(epoch, lr, trained_.OverallLoss, last.Loss, last.Top1, last.Top5, sparsity);
+            csv.Add(epoch, lr, trained_.OverallLoss, last.Loss, last.Top1, last.Top5, sparsity);
             var scalars = new Dictionary<string, double>
             {
                 ["Train/Loss"] = trained_.OverallLoss, ["Train/ObjectiveLoss"] = trained_.ObjectiveLoss, ["Train/Top1"] = trained_.Top1,
@@ -167,12 +181,14 @@ public static class ClassifierJob
             var isBest = last.Top1 > bestTop1;
             if (isBest)
                 (bestTop1, bestEpoch) = (last.Top1, epoch);
-            var checkpointPath = Path.Combine(outDir, CheckpointFileName);
-            Checkpoint.Save(checkpointPath, new CheckpointInfo(settings.Arch, epoch, bestTop1, bestEpoch, seed), model, optimizer, hooks,
-                distillation is { Weights.Teacher: > 0 } ? teacher : null);
-            guard.CheckpointSaved(checkpointPath, epoch);
+            // The epoch's commit point: checkpoint, best and metrics move into place together.
+            var checkpoint = Checkpoint.Serialize(new CheckpointInfo(settings.Arch, epoch, bestTop1, bestEpoch, seed, settings.CompressionSchedule),
+                model, optimizer, hooks, distillation is { Weights.Teacher: > 0 } ? teacher : null);
+            List<(string, byte[])> files = [(MetricsCsv.FileName, csv.Contents()), (CheckpointFileName, checkpoint)];
             if (isBest)
-                CopyAtomically(checkpointPath, Path.Combine(outDir, BestFileName));
+                files.Add((BestFileName, checkpoint));
+            folder!.Commit(files);
+            guard.CheckpointSaved(Path.Combine(outDir, CheckpointFileName), epoch);
         }
 
         // Distiller's end of run: the weights sparsity table, printed and written as weights_sparsity.csv.
@@ -227,11 +243,25 @@ public static class ClassifierJob
     /// </summary>
     private static void QuantizeForEvaluation(nn.Module<Tensor, Tensor> model, ClassifierSettings settings, Device device, TextWriter output)
     {
-        var quantizer = settings.PostTrainQuantization.CreateQuantizer(model);
+        var q = settings.PostTrainQuantization;
         using var dummy = zeros([1, 1, Data.FashionMnist.ImageSize, Data.FashionMnist.ImageSize], device: device);
+        PostTrainLinearQuantizer quantizer;
+        try
+        {
+            quantizer = q.CreateQuantizer(model);
+            if (quantizer.ModelActivationStats.Count > 0)
+                StatsValidation.Check(model, dummy, quantizer.ModelActivationStats, q.StatsFile ?? $"{q.ConfigFile}: its model_activation_stats");
+        }
+        catch (Exception e) when (e is FormatException || (e is ArgumentException && q.ConfigFile is not null))
+        {
+            // The quantization readers' bad-file exceptions (their messages name the file, or the config file's entry).
+            var file = q.StatsFile ?? q.ConfigFile;
+            throw new InvalidDataException(file is null || e.Message.Contains(file, StringComparison.Ordinal) ? e.Message : $"{file}: {e.Message}", e);
+        }
         quantizer.PrepareModel(dummy);
         model.to(device);
-        var q = settings.PostTrainQuantization;
+        foreach (var warning in quantizer.Warnings)
+            output.WriteLine($"Warning: {warning}");
         output.WriteLine($"Quantized for evaluation: PostTrainLinearQuantizer, weights {q.BitsWeights?.ToString(CultureInfo.InvariantCulture) ?? "float"} bits, " +
                          $"activations {q.BitsActivations?.ToString(CultureInfo.InvariantCulture) ?? "float"} bits, {q.Mode}" +
                          (q.StatsFile is null ? " (no stats file: activation ranges computed per batch)" : $", stats {q.StatsFile}"));
@@ -254,7 +284,7 @@ public static class ClassifierJob
         var outDir = settings.OutDir ?? ".";
         Directory.CreateDirectory(outDir);
         var path = Path.Combine(outDir, CalibrationStatsFileName);
-        StatsYaml.Save(path, stats);
+        DurableFile.Write(path, System.Text.Encoding.UTF8.GetBytes(StatsYaml.Write(stats))); // whole or not at all
         output.WriteLine($"Wrote the activation statistics of {count} test images to {path}; evaluate with --quantize-eval --qe-stats-file {path}");
     }
 
@@ -282,25 +312,48 @@ public static class ClassifierJob
         else
         {
             // Checked against the model's names when loaded; every problem is reported at its file(line,col).
-            scheduler = CompressionSchedulerLoader.FromFile(model, optimizer, path, resumedEpoch);
+            scheduler = CompressionSchedulerLoader.FromFile(model, optimizer, path, resumedEpoch,
+                warnings: warning => output.WriteLine($"Warning: {warning}"));
             var note = CompiledSchedules.All.FirstOrDefault(e => e.FileName == Path.GetFileName(path)) is { } other
                 ? other.Arch != settings.Arch ? $"; compiled for {other.Arch}, loaded at run time for {settings.Arch}" : "; edited copy, loaded at run time"
                 : "; loaded at run time";
             output.WriteLine($"Schedule: {path} ({scheduler.Policies.Count} policies{note})");
         }
+        CheckPolicies(scheduler, path, settings.Epochs, output);
         if (distillation is not null)
             scheduler.AddPolicy(distillation, 0, Math.Max(settings.Epochs, 1));
         return new SchedulerHooks(scheduler);
     }
 
+    /// <summary>
+    /// What only this run can tell about a schedule: that it compresses nothing at all (an error: the run would be a
+    /// dense one labelled compressed), and policies that start at or after <c>--epochs</c> (a warning: they never run).
+    /// </summary>
+    private static void CheckPolicies(CompressionScheduler scheduler, string path, int epochs, TextWriter output)
+    {
+        if (scheduler.Policies.Count == 0)
+        {
+            scheduler.Dispose();
+            throw new ArgumentException($"{path}: the schedule has no policies, so it would compress nothing; give a schedule with a 'policies:' section, or leave out --compress to train the dense model.");
+        }
+        foreach (var (policy, schedule) in scheduler.Policies)
+            if (schedule.Epochs.Count > 0 && schedule.Epochs.Min() >= epochs)
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Warning: {path}: the policy of {policy.Name} starts at epoch {schedule.Epochs.Min()}, after the last epoch of this run ({epochs - 1}, from --epochs {epochs}); it will never run."));
+    }
+
     private static void Validate(ClassifierSettings settings)
     {
-        if (settings.CompressionSchedule is { } schedule && !File.Exists(schedule))
-            throw new FileNotFoundException(
-                $"--compress: no schedule file at '{Path.GetFullPath(schedule)}'. The shipped schedules are in the repository's schedules/ folder " +
-                $"and next to the program ({Path.Combine(AppContext.BaseDirectory, "schedules")}).", schedule);
-        if (settings.ExpLoadWeightsFrom is { } weights && !File.Exists(weights))
-            throw new FileNotFoundException($"--exp-load-weights-from: no checkpoint at '{Path.GetFullPath(weights)}'.", weights);
+        RequireFile("--compress", settings.CompressionSchedule, "schedule file",
+            $" The shipped schedules are in the repository's schedules/ folder and next to the program ({Path.Combine(AppContext.BaseDirectory, "schedules")}).");
+        RequireFile("--resume-from", settings.ResumeFrom, "checkpoint");
+        RequireFile("--exp-load-weights-from", settings.ExpLoadWeightsFrom, "checkpoint");
+        RequireFile("--kd-resume", settings.Distillation?.TeacherCheckpoint, "checkpoint");
+        RequireFile("--qe-stats-file", settings.PostTrainQuantization.StatsFile, "statistics file");
+        RequireFile("--qe-config-file", settings.PostTrainQuantization.ConfigFile, "quantizer configuration file");
+        foreach (var (flag, folder) in new[] { ("--out-dir", settings.OutDir), ("--data", settings.DataDirectory) })
+            if (folder is { Length: 0 })
+                throw new ArgumentException($"{flag}: the folder name is empty; give a folder.");
         if (settings.Evaluate && settings.ResumeFrom is null && settings.ExpLoadWeightsFrom is null)
             throw new ArgumentException("--evaluate needs trained weights: pass the checkpoint to evaluate with --resume-from PATH (or --exp-load-weights-from PATH).");
         if (settings.ResumeFrom is not null && settings.ExpLoadWeightsFrom is not null)
@@ -309,6 +362,19 @@ public static class ClassifierJob
             throw new ArgumentException("--quantize-eval quantizes the model for --evaluate; add --evaluate (and the checkpoint with --resume-from PATH).");
         if (settings.PostTrainQuantization.Calibration is not null && settings.ResumeFrom is null && settings.ExpLoadWeightsFrom is null)
             throw new ArgumentException("--qe-calibration collects statistics of trained weights: pass the checkpoint with --resume-from PATH.");
+    }
+
+    /// <summary>The file a flag names must exist and be a file: said with the flag, the full path and what was expected.</summary>
+    private static void RequireFile(string flag, string? path, string what, string hint = "")
+    {
+        if (path is null)
+            return;
+        if (path.Length == 0)
+            throw new ArgumentException($"{flag}: the file name is empty; give the path of a {what}.");
+        if (Directory.Exists(path))
+            throw new ArgumentException($"{flag}: '{Path.GetFullPath(path)}' is a folder; give the path of a {what} (a file).");
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{flag}: no {what} at '{Path.GetFullPath(path)}'.{hint}", path);
     }
 
     private static Device ChooseDevice(string choice) => choice switch
@@ -346,12 +412,5 @@ public static class ClassifierJob
     {
         var batches = (count + settings.BatchSize - 1) / settings.BatchSize;
         return settings.MaxBatches > 0 ? Math.Min(batches, settings.MaxBatches) : batches;
-    }
-
-    private static void CopyAtomically(string source, string destination)
-    {
-        var temporary = destination + $".{Environment.ProcessId}.tmp";
-        File.Copy(source, temporary, overwrite: true);
-        File.Move(temporary, destination, overwrite: true);
     }
 }

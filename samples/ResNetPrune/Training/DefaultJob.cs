@@ -5,7 +5,6 @@ using Distiller.Typed.Samples.ResNetPrune.Compression;
 using Distiller.Typed.Samples.ResNetPrune.Data;
 using Distiller.Typed.Samples.ResNetPrune.Models;
 using Distiller.Typed.Platform;
-using Distiller.Typed.Training;
 
 namespace Distiller.Typed.Samples.ResNetPrune.Training;
 
@@ -38,19 +37,6 @@ public static class DefaultJob
     {
         error ??= Console.Error;
         output.WriteLine(CpuKernelGuard.Choice);
-        try
-        {
-            return Run(output, error, outDir, maxBatches, denseEpochs, compressEpochs, minimumDenseTop1);
-        }
-        catch (NonFiniteLossException e)
-        {
-            error.WriteLine($"error: {e.Message}");
-            return 1;
-        }
-    }
-
-    private static int Run(TextWriter output, TextWriter error, string? outDir, int maxBatches, int denseEpochs, int compressEpochs, double minimumDenseTop1)
-    {
         var clock = Stopwatch.StartNew();
         outDir ??= Path.Combine("logs", $"default___{DateTime.Now:yyyy.MM.dd-HHmmss}");
         var schedule = CompiledSchedules.ShippedPath(CompiledSchedules.DefaultJobSchedule);

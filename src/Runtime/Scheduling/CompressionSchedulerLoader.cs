@@ -1,3 +1,4 @@
+using Distiller.Typed.Diagnostics;
 using Distiller.Typed.Schedules;
 using TorchSharp;
 
@@ -12,9 +13,10 @@ namespace Distiller.Typed.Scheduling;
 public static class CompressionSchedulerLoader
 {
     /// <summary>Reads, checks and builds the schedule file at <paramref name="path"/> (see <see cref="ScheduleBuilder.Build"/>).</summary>
+    /// <param name="warnings">Receives the schedule's warnings (the ones the generator reports at compile time), if given.</param>
     public static CompressionScheduler FromFile(torch.nn.Module model, torch.optim.Optimizer? optimizer, string path,
-        int? resumedEpoch = null, long[]? inputShape = null) =>
-        Build(model, optimizer, Schedule.Load(path), resumedEpoch, inputShape);
+        int? resumedEpoch = null, long[]? inputShape = null, Action<ScheduleDiagnostic>? warnings = null) =>
+        Build(model, optimizer, Schedule.Load(path), resumedEpoch, inputShape, warnings);
 
     /// <summary>Parses, checks and builds schedule text; <paramref name="path"/> names it in messages.</summary>
     public static CompressionScheduler FromYaml(torch.nn.Module model, torch.optim.Optimizer? optimizer, string text, string path = "schedule.yaml",
@@ -22,9 +24,11 @@ public static class CompressionSchedulerLoader
         Build(model, optimizer, Schedule.Parse(text, path), resumedEpoch, inputShape);
 
     private static CompressionScheduler Build(torch.nn.Module model, torch.optim.Optimizer? optimizer, ScheduleParseResult result,
-        int? resumedEpoch, long[]? inputShape)
+        int? resumedEpoch, long[]? inputShape, Action<ScheduleDiagnostic>? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        foreach (var warning in result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning))
+            warnings?.Invoke(warning);
         if (!result.HasErrors)
             return ScheduleBuilder.Build(model, optimizer, ScheduleSpec.FromDocument(result), resumedEpoch, inputShape);
 

@@ -123,4 +123,7 @@ public static partial class ScheduleDiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor RepeatedEpoch = new(
         "DTS059", "Epoch listed twice", "'epochs' lists {0} more than once; Distiller would run the policy twice in that epoch, so list each epoch once", DiagnosticSeverity.Error, Policies);
+
+    public static readonly DiagnosticDescriptor SharedPruner = new(
+        "DTS057", "Pruner driven by several policies", "The pruner '{0}' is already driven by the policy on line {1}; both policies step its one state, which holds its sparsity back. Give this policy its own pruner instance", DiagnosticSeverity.Warning, Policies);
 }

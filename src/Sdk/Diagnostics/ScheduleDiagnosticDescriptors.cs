@@ -64,6 +64,9 @@ public static partial class ScheduleDiagnosticDescriptors
     public static readonly DiagnosticDescriptor NestedTiming = new(
         "DTS019", "Timing nested under the instance", "The timing ({0}) is nested under the policy's '{1}', as the reference document's quantization example prints it; it is read as the policy's timing here, but Distiller itself reads the timing only from the policy entry and stops with a KeyError, so move it one level up to keep the schedule portable", DiagnosticSeverity.Info, Structure);
 
+    public static readonly DiagnosticDescriptor DocumentTooLarge = new(
+        "DTS017", "YAML document too large", "The schedule has more than {0} YAML nodes; it is not read further (a schedule names at most a few thousand parameters)", DiagnosticSeverity.Error, Syntax);
+
     private static readonly Lazy<IReadOnlyList<DiagnosticDescriptor>> s_all = new(() =>
         typeof(ScheduleDiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -10,19 +10,26 @@ namespace Distiller.Typed.Parsing;
 
 /// <summary>
 /// Reads YAML text into <see cref="ScheduleValue"/> trees with source positions. Aliases are expanded against a
-/// node budget, so a billion-laughs file becomes a diagnostic rather than a hang; duplicate keys and complex
-/// keys are reported; syntax errors are reported at their position. Never throws on bad input.
+/// node budget, so a billion-laughs file becomes a diagnostic rather than a hang, and the document itself has a
+/// (much larger) size budget; duplicate keys and complex keys are reported; syntax errors are reported at their
+/// position (a tab in the indentation at the tab, an unclosed '[' or '{' at the bracket). Never throws on bad input.
 /// </summary>
 internal sealed class YamlTreeReader
 {
+    /// <summary>Nodes that aliases may add by expansion.</summary>
     public const int MaxExpandedNodes = 20_000;
+    /// <summary>Nodes written in the file (a schedule names at most a few thousand parameters).</summary>
+    public const int MaxNodes = 100_000;
     public const int MaxDepth = 64;
 
     private readonly string _path;
     private readonly List<ScheduleDiagnostic> _diagnostics;
     private readonly Dictionary<string, (ScheduleValue Value, int Size)> _anchors = new(StringComparer.Ordinal);
+    private readonly Stack<(Mark Start, char Bracket)> _openFlows = new();
     private IParser _parser = null!;
+    private string _text = "";
     private int _nodes;
+    private int _expanded;
 
     private YamlTreeReader(string path, List<ScheduleDiagnostic> diagnostics)
     {
@@ -36,6 +43,7 @@ internal sealed class YamlTreeReader
 
     private ScheduleValue? ReadRoot(string text)
     {
+        _text = text;
         _parser = new Parser(new StringReader(text));
         try
         {
@@ -49,21 +57,38 @@ internal sealed class YamlTreeReader
                 Report(ScheduleDiagnosticDescriptors.MultipleDocuments, Span(next.Start, next.End));
             return root;
         }
+        catch (YamlException e) when (Describe(e).IndexOf("tab", StringComparison.OrdinalIgnoreCase) >= 0 && IndentingTab((int)e.Start.Line) is { } tab)
+        {
+            // YamlDotNet may place this at the start of the file or the end of the line before; point at the tab.
+            Report(ScheduleDiagnosticDescriptors.YamlSyntaxError, tab, "a tab indents this line; YAML indents with spaces only (" + Describe(e) + ")");
+        }
         catch (YamlException e)
         {
-            Report(ScheduleDiagnosticDescriptors.YamlSyntaxError, Span(e.Start, e.End), Describe(e));
+            var unclosed = _openFlows.Count > 0 ? _openFlows.Peek() : default;
+            Report(ScheduleDiagnosticDescriptors.YamlSyntaxError, Span(e.Start, e.End), Describe(e) +
+                (_openFlows.Count > 0 ? $" (the '{unclosed.Bracket}' on line {unclosed.Start.Line}, column {unclosed.Start.Column} is not closed)" : ""));
         }
         catch (BudgetExceeded)
         {
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException)
         {
-            // YamlDotNet's scanner throws this (not a YamlException) when the lines of a flow collection written
-            // over several lines are indented no deeper than the key that owns it — PyYAML accepts that, YAML 1.2
-            // does not. Report it where the reader got to, with the fix, never crash.
-            var at = _parser.Current is { } current ? Span(current.Start, current.End) : SourceSpan.FileStart;
-            Report(ScheduleDiagnosticDescriptors.YamlSyntaxError, at,
-                "the YAML reader failed after this point; if a '[' or '{' list continues on the next lines, indent those lines deeper than its key (" + e.Message + ")");
+            // YamlDotNet's scanner throws this (not a YamlException, and with a message about its own state) when a
+            // '[' or '{' is left open at the end of its line and the next lines are indented no deeper than its key:
+            // either the bracket is never closed or, as PyYAML accepts and YAML 1.2 does not, the list continues
+            // there. Report it at the bracket, with both fixes.
+            if (_openFlows.Count > 0)
+            {
+                var (start, bracket) = _openFlows.Peek();
+                var closing = bracket == '[' ? ']' : '}';
+                Report(ScheduleDiagnosticDescriptors.YamlSyntaxError, Span(start, start),
+                    $"the '{bracket}' here is not closed where the YAML reader expects it: close it with '{closing}', or, if it continues on the next lines, indent those lines deeper than its key");
+            }
+            else
+            {
+                var at = _parser.Current is { } current ? Span(current.Start, current.End) : SourceSpan.FileStart;
+                Report(ScheduleDiagnosticDescriptors.YamlSyntaxError, at, "the YAML reader cannot read on from here; check the indentation of this line and the next");
+            }
         }
         return null;
     }
@@ -91,16 +116,20 @@ internal sealed class YamlTreeReader
                 _parser.MoveNext();
                 if (!_anchors.TryGetValue(alias.Value.Value, out var anchored))
                     throw new YamlException(alias.Start, alias.End, $"The alias '*{alias.Value.Value}' names no anchor defined before it.");
-                Count(anchored.Size, alias);
+                Count(anchored.Size, alias, expansion: true);
                 return anchored.Value;
             }
             case SequenceStart start:
             {
                 int before = _nodes;
+                if (start.Style == SequenceStyle.Flow)
+                    _openFlows.Push((start.Start, '['));
                 _parser.MoveNext();
                 var items = new List<ScheduleValue>();
                 while (!_parser.Accept<SequenceEnd>(out _))
                     items.Add(ReadNode(depth + 1));
+                if (start.Style == SequenceStyle.Flow)
+                    _openFlows.Pop(); // before consuming: moving past the end reads the next token, which may fail
                 var end = _parser.Consume<SequenceEnd>();
                 var value = new SequenceValue(items.ToEquatableArray(), Span(start.Start, end.End));
                 Remember(start.Anchor, value, _nodes - before);
@@ -109,6 +138,8 @@ internal sealed class YamlTreeReader
             case MappingStart start:
             {
                 int before = _nodes;
+                if (start.Style == MappingStyle.Flow)
+                    _openFlows.Push((start.Start, '{'));
                 _parser.MoveNext();
                 var entries = new List<MappingEntry>();
                 var seen = new Dictionary<string, ScalarValue>(StringComparer.Ordinal);
@@ -129,6 +160,8 @@ internal sealed class YamlTreeReader
                     seen.Add(scalarKey.Text, scalarKey);
                     entries.Add(new MappingEntry(scalarKey, value));
                 }
+                if (start.Style == MappingStyle.Flow)
+                    _openFlows.Pop(); // before consuming: moving past the end reads the next token, which may fail
                 var end = _parser.Consume<MappingEnd>();
                 var mapping = new MappingValue(entries.ToEquatableArray(), Span(start.Start, end.End));
                 Remember(start.Anchor, mapping, _nodes - before);
@@ -148,14 +181,50 @@ internal sealed class YamlTreeReader
             _anchors[anchor.Value] = (value, Math.Max(size, 1));
     }
 
-    private void Count(int nodes, ParsingEvent at)
+    private void Count(int nodes, ParsingEvent at, bool expansion = false)
     {
         _nodes += nodes;
-        if (_nodes > MaxExpandedNodes)
+        if (expansion)
+            _expanded += nodes;
+        if (_expanded > MaxExpandedNodes)
         {
             Report(ScheduleDiagnosticDescriptors.AliasExpansionLimit, Span(at.Start, at.End), MaxExpandedNodes);
             throw new BudgetExceeded();
         }
+        if (_nodes - _expanded > MaxNodes)
+        {
+            Report(ScheduleDiagnosticDescriptors.DocumentTooLarge, Span(at.Start, at.End), MaxNodes);
+            throw new BudgetExceeded();
+        }
+    }
+
+    /// <summary>The first tab in the leading whitespace of a line, from the line before <paramref name="fromLine"/> on (or anywhere).</summary>
+    private SourceSpan? IndentingTab(int fromLine)
+    {
+        SourceSpan? first = null;
+        int line = 1, lineStart = 0;
+        while (lineStart <= _text.Length)
+        {
+            int i = lineStart;
+            while (i < _text.Length && (_text[i] == ' ' || _text[i] == '\t'))
+            {
+                if (_text[i] == '\t')
+                {
+                    var span = new SourceSpan(i, 1, line, i - lineStart + 1, line, i - lineStart + 2);
+                    if (line >= fromLine - 1)
+                        return span;
+                    first ??= span;
+                    break;
+                }
+                i++;
+            }
+            int next = _text.IndexOf('\n', lineStart);
+            if (next < 0)
+                break;
+            lineStart = next + 1;
+            line++;
+        }
+        return first;
     }
 
     private void Report(DiagnosticDescriptor descriptor, SourceSpan span, params object?[] arguments) =>

@@ -20,5 +20,6 @@ public static class ScheduleValidator
         PolicyTimingChecks.Check(context);
         PolicyArgumentChecks.Check(context);
         UsageChecks.Check(context);
+        SharedPrunerChecks.Check(context);
     }
 }

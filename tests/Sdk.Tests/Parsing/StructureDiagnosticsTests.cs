@@ -22,6 +22,44 @@ public class StructureDiagnosticsTests
     }
 
     [Fact]
+    public void AnUnclosedBracketIsReportedAtTheBracketWithoutTheReadersInternals()
+    {
+        // Line 3's '[' is never closed and the next line is a key at a lower indentation.
+        var (id, line, column, message) = Single("version: 1\npruners:\n  p: [a, b\n  q:\n    class: X\n");
+        Assert.Equal(("DTS001", 3, 6), (id, line, column));
+        Assert.Contains("the '[' here is not closed", message);
+        Assert.DoesNotContain("current state of the object", message);
+
+        var (_, _, _, atEnd) = Single("version: 1\npruners:\n  p: [1, 2\n");
+        Assert.EndsWith("(the '[' on line 3, column 6 is not closed)", atEnd);
+    }
+
+    [Theory]
+    [InlineData("pruners:\n  p:\n    class: AutomatedGradualPruner\n    final_sparsity: 0.5\n    weights:\n\t- a\n", 6, 1)]
+    [InlineData("pruners:\n  p:\n    class: AutomatedGradualPruner\n    final_sparsity: 0.5\n\tweights: [a]\n", 5, 1)]
+    [InlineData("pruners:\n  p:\n    class: AutomatedGradualPruner\n  \t  weights: [a]\n", 4, 3)]
+    public void ATabInTheIndentationIsReportedAtTheTab(string yaml, int line, int column)
+    {
+        var (id, actualLine, actualColumn, message) = Single(yaml);
+        Assert.Equal(("DTS001", line, column), (id, actualLine, actualColumn));
+        Assert.Contains("a tab indents this line; YAML indents with spaces only", message);
+    }
+
+    [Fact]
+    public void ALongListWithoutAliasesIsTooLargeNotAnAliasExpansion()
+    {
+        var yaml = new System.Text.StringBuilder("pruners:\n  p:\n    class: AutomatedGradualPruner\n    weights:\n");
+        for (var i = 0; i < 120_000; i++)
+            yaml.Append("      - layer").Append(i).Append(".weight\n");
+        var (id, line, _, message) = Single(yaml.ToString());
+        Assert.Equal("DTS017", id);
+        // Nodes: the root mapping, 'pruners', its mapping, 'p', its mapping, 'class', its value, 'weights', the list;
+        // item k is node 9 + k, on line 4 + k. Node 100,001 is over the budget.
+        Assert.Equal(4 + (100_001 - 9), line);
+        Assert.Contains("more than 100000 YAML nodes", message);
+    }
+
+    [Fact]
     public void UnknownSectionSuggestsTheNearest()
     {
         var (id, line, column, message) = Single("version: 1\nprunners:\n  p:\n    class: AutomatedGradualPruner\n");

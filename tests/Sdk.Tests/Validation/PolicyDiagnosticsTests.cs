@@ -226,4 +226,23 @@ public class PolicyDiagnosticsTests
         AssertAt(d, "DTS059", 7, 20);
         Assert.Contains("lists 2 more than once", d.Message);
     }
+
+    [Fact]
+    public void DTS057_APrunerNamedByTwoPoliciesIsAWarningAtTheSecond()
+    {
+        var d = Only(With(AgpPruner,
+            "  - pruner: {instance_name: p}",   // 8
+            "    starting_epoch: 0",
+            "    ending_epoch: 4",
+            "    frequency: 1",
+            "  - pruner: {instance_name: p}",   // 12
+            "    starting_epoch: 2",
+            "    ending_epoch: 6",
+            "    frequency: 1"));
+        AssertAt(d, "DTS057", 12, 29); // "  - pruner: {instance_name: " is 28 characters
+        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        Assert.Contains("policy on line 8", d.Message);
+        // One policy per pruner is fine.
+        Assert.Empty(Parse(With(AgpPruner, "  - pruner: {instance_name: p}", "    starting_epoch: 0", "    ending_epoch: 6", "    frequency: 1")).Diagnostics);
+    }
 }

@@ -67,6 +67,12 @@ public static class CatalogueJsonSchema
     private static JsonMap Section(ScheduleSection section)
     {
         var components = ComponentCatalogue.InSection(section).ToList();
+        if (components.Count == 0)
+        {
+            var unsupported = ComponentCatalogue.Unsupported.Where(u => u.Section == section).Select(u => u.ClassName).ToList();
+            return Described(new JsonMap().Set("not", new JsonMap()),
+                $"This runtime supports no {section.YamlKey()} yet" + (unsupported.Count > 0 ? $" (not yet: {string.Join(", ", unsupported)})." : "."));
+        }
         var classProperty = Described(new JsonMap().Set("enum", components.Select(c => c.ClassName).ToList()),
             $"The class of this instance; one of the {section.YamlKey()} in docs/catalogue.md.");
         return new JsonMap()

@@ -304,6 +304,8 @@ public sealed class CompressionTests : IDisposable
         Assert.Contains("Default job, step 1 of 2", text);
         Assert.Contains("compiled into the program; typed builder for resnet20_narrow", text);
         Assert.Contains("Default job: dense vs compressed", text);
+        // The dense step decays its learning rate with a schedule that compresses nothing: still a dense model.
+        Assert.Contains("Dense model (learning-rate schedule resnet20narrow.schedule_dense.yaml) (resnet20_narrow): top-1", text);
         // Epoch 1 of AGP prunes int(0.5125 * numel) of each block convolution (see the AGP test): layer1 6 x 295, layer2
         // 590 + 5 x 1180, layer3 2361 + 5 x 4723 = 34,236 zeros of the model's 67,848 weights = 50.46 %.
         Assert.Matches(@"AGP pruned  top-1 +\d+\.\d\d% .* sparsity 50\.46%", text);
@@ -320,7 +322,7 @@ public sealed class CompressionTests : IDisposable
         var schedules = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Distiller.Typed.sln not found"), "schedules");
         var files = Directory.GetFiles(schedules, "resnet20.*.yaml").Concat(Directory.GetFiles(schedules, "resnet20narrow.*.yaml"))
             .Select(Path.GetFileName).Order().ToArray();
-        Assert.Equal(8, files.Length);
+        Assert.Equal(9, files.Length);
         Assert.Equal(files, CompiledSchedules.All.Select(e => e.FileName).Order());
         foreach (var file in files)
         {

@@ -30,10 +30,14 @@ public static class CompiledSchedules
         new("resnet20.schedule_filter_agp.yaml", "resnet20", (m, o) => ResNet20FilterAgpSchedule.Build((ResNet20)m, o)),
         new("resnet20.schedule_mixed.yaml", "resnet20", (m, o) => ResNet20MixedSchedule.Build((ResNet20)m, o)),
         new("resnet20.schedule_dorefa.yaml", "resnet20", (m, o) => ResNet20DorefaSchedule.Build((ResNet20)m, o)),
+        new("resnet20narrow.schedule_dense.yaml", "resnet20_narrow", (m, o) => ResNet20NarrowDenseSchedule.Build((ResNet20Narrow)m, o)),
     ];
 
     /// <summary>The schedule shipped with the program for the default job (AGP on the default architecture).</summary>
     public static Entry DefaultJobSchedule => All[0];
+
+    /// <summary>The default job's dense training: learning-rate decay only.</summary>
+    public static Entry DefaultJobDenseSchedule => All.Single(e => e.FileName == "resnet20narrow.schedule_dense.yaml");
 
     /// <summary>Where the program's copy of a compiled schedule lies (copied next to it at build time).</summary>
     public static string ShippedPath(Entry entry) => Path.Combine(AppContext.BaseDirectory, "schedules", entry.FileName);

@@ -198,7 +198,10 @@ public static class ClassifierJob
         JobResult? final = null;
         if (last is not null)
         {
-            var kind = settings.CompressionSchedule is null ? "Dense model" : $"Compressed model ({Path.GetFileName(settings.CompressionSchedule)})";
+            var schedule = Path.GetFileName(settings.CompressionSchedule);
+            var kind = hooks is SchedulerHooks { Scheduler.Policies: var policies } && policies.Any(p => p.Policy is not LRPolicy)
+                ? $"Compressed model ({schedule})"
+                : schedule is null ? "Dense model" : $"Dense model (learning-rate schedule {schedule})";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{kind} ({settings.Arch}): top-1 {last.Top1:F2}%  top-5 {last.Top5:F2}%  (best top-1 {bestTop1:F2}% at epoch {bestEpoch + 1})"));
             final = new JobResult(last.Top1, bestTop1, bestEpoch, ModelSparsity.TotalPercent(model), outDir);

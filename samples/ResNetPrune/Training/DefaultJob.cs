@@ -51,7 +51,11 @@ public static class DefaultJob
             DataDirectory = FashionMnist.SubsetKeyword,
             MaxBatches = maxBatches,
         };
-        var dense = common with { Epochs = denseEpochs, OutDir = Path.Combine(outDir, "dense") };
+        var dense = common with
+        {
+            Epochs = denseEpochs, OutDir = Path.Combine(outDir, "dense"),
+            CompressionSchedule = CompiledSchedules.ShippedPath(CompiledSchedules.DefaultJobDenseSchedule),
+        };
         output.WriteLine($"Default job, step 1 of 2: the dense model   (ResNetPrune {Describe(dense)})");
         var denseResult = ClassifierJob.Execute(dense, output)
             ?? throw new InvalidOperationException("The dense run trained no epoch.");
@@ -85,7 +89,9 @@ public static class DefaultJob
     {
         var args = new List<string> { "--arch", s.Arch, "--epochs", s.Epochs.ToString(CultureInfo.InvariantCulture), "--seed", Seed.ToString(CultureInfo.InvariantCulture), "--data", s.DataDirectory!, "--out-dir", s.OutDir! };
         if (s.CompressionSchedule is not null)
-            args.AddRange(["--compress", s.CompressionSchedule, "--exp-load-weights-from", s.ExpLoadWeightsFrom!]);
+            args.AddRange(["--compress", s.CompressionSchedule]);
+        if (s.ExpLoadWeightsFrom is not null)
+            args.AddRange(["--exp-load-weights-from", s.ExpLoadWeightsFrom]);
         if (s.MaxBatches > 0)
             args.AddRange(["--max-batches", s.MaxBatches.ToString(CultureInfo.InvariantCulture)]);
         return string.Join(' ', args);

@@ -19,6 +19,7 @@ public sealed class SampleScheduleTests
         { "resnet20.schedule_mixed.yaml", "ResNet20MixedSchedule" },
         { "resnet20.schedule_sensitivity.yaml", "ResNet20SensitivitySchedule" },
         { "resnet20narrow.schedule_agp.yaml", "ResNet20NarrowAgpSchedule" },
+        { "resnet20narrow.schedule_dense.yaml", "ResNet20NarrowDenseSchedule" },
     };
 
     [Theory]

@@ -8,16 +8,14 @@ namespace Distiller.Typed.Quantization;
 /// Base of all quantizers (Distiller's <c>Quantizer</c>). From the default bit-widths and the ordered
 /// <see cref="QuantizerOverrides"/> it computes every module's <see cref="QBits"/> (weights and bias bits are kept
 /// only for Conv, Linear and Embedding layers). <see cref="PrepareModel"/> — called once, before the optimizer steps —
-/// replaces modules through the subclass's <see cref="ReplacementFactories"/> under their original names, swaps
-/// layers for <see cref="FloatCopyQuantizedLayer"/>s when <c>train_with_fp_copy</c> is set, and adds the new
+/// replaces modules through the subclass's <see cref="ReplacementFactories"/> under their original names, makes layers
+/// compute with quantized copies of their float weights when <c>train_with_fp_copy</c> is set
+/// (<see cref="InPlaceWeightQuantization"/>: names and parameters unchanged), and adds the new
 /// parameters the subclass creates to the optimizer in their own groups. <see cref="QuantizeParams"/> re-quantizes
 /// every parameter with the subclass's <see cref="ParamQuantization"/> function.
 /// </summary>
 public abstract class Quantizer
 {
-    /// <summary>Prefix of the float copy of a parameter (Distiller's <c>FP_BKP_PREFIX</c>).</summary>
-    public const string FloatBackupPrefix = "float_";
-
     private static readonly string[] BitsKeys = { "bits_activations", "bits_weights", "bits_bias" };
 
     private readonly Dictionary<string, QBits> _moduleQBits = new();
@@ -98,7 +96,7 @@ public abstract class Quantizer
     private void AddQBitsEntry(string name, nn.Module module, QBits qbits)
     {
         // Only Conv, Linear and Embedding weights are quantized (not e.g. batch-norm scales).
-        if (!ParamLayerOp.Supports(module) && module is not FloatCopyQuantizedLayer)
+        if (!ParamLayerOp.Supports(module))
             qbits = qbits with { Weights = null, Bias = null };
         _moduleQBits[name] = qbits;
     }
@@ -133,15 +131,11 @@ public abstract class Quantizer
             {
                 if (!quantWeight)
                     throw new ArgumentException($"Module '{name}': with train_with_fp_copy the bias cannot be quantized while the weights stay in float.");
-                FloatCopyQuantizedLayer? layer = null;
-                layer = new FloatCopyQuantizedLayer(module, name, quantBias, (t, attr) =>
-                    ParamQuantization!(t, new ParamToQuantize(layer!, name, FloatBackupPrefix + attr, attr,
-                        attr == "bias" ? qbits.Bias!.Value : qbits.Weights!.Value)));
-                ModuleTree.Replace(Model, name, layer);
-                _moduleQBits[name] = qbits;
-                _paramsToQuantize.Add(new ParamToQuantize(layer, name, FloatBackupPrefix + "weight", "weight", qbits.Weights!.Value));
+                InPlaceWeightQuantization.Attach(module, name, quantBias, (t, attr) =>
+                    ParamQuantization!(t, new ParamToQuantize(module, name, attr, attr, attr == "bias" ? qbits.Bias!.Value : qbits.Weights!.Value)));
+                _paramsToQuantize.Add(new ParamToQuantize(module, name, "weight", "weight", qbits.Weights!.Value));
                 if (quantBias)
-                    _paramsToQuantize.Add(new ParamToQuantize(layer, name, FloatBackupPrefix + "bias", "bias", qbits.Bias!.Value));
+                    _paramsToQuantize.Add(new ParamToQuantize(module, name, "bias", "bias", qbits.Bias!.Value));
             }
             else
             {
@@ -249,25 +243,23 @@ public abstract class Quantizer
         }
     }
 
-    /// <summary>Quantizes every parameter in <see cref="ParamsToQuantize"/> with <see cref="ParamQuantization"/>.</summary>
+    /// <summary>
+    /// Quantizes every parameter in <see cref="ParamsToQuantize"/> with <see cref="ParamQuantization"/>, in place.
+    /// With <c>train_with_fp_copy</c> there is nothing to write: the parameters stay float and each layer quantizes
+    /// them when it is called (<see cref="InPlaceWeightQuantization"/>).
+    /// </summary>
     public void QuantizeParams()
     {
         if (ParamQuantization is null)
             throw new InvalidOperationException($"{GetType().Name} defines no parameter quantization function.");
+        if (TrainWithFpCopy)
+            return;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         foreach (var p in _paramsToQuantize)
         {
-            if (p.Module is FloatCopyQuantizedLayer layer)
-            {
-                var q = ParamQuantization(layer.GetFloat(p.FpAttrName), p);
-                layer.SetQuantized(p.QAttrName, q);
-            }
-            else
-            {
-                var param = p.Module.named_parameters(recurse: false).First(x => x.name == p.FpAttrName).parameter;
-                param.copy_(ParamQuantization(param, p));
-            }
+            var param = p.Module.named_parameters(recurse: false).First(x => x.name == p.FpAttrName).parameter;
+            param.copy_(ParamQuantization(param, p));
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed class ClassifierTrainer(
             var (input, target) = data.Batch(batches[i], device);
 
             hooks.OnMinibatchBegin(context);
-            var output = distillation is null ? model.forward(input) : distillation.Forward(input, target);
+            var output = distillation is null ? model.call(input) : distillation.Forward(input, target);
             var loss = nn.functional.cross_entropy(output, target);
             var policyLoss = hooks.BeforeBackwardPass(context, loss);
             var overall = policyLoss?.OverallLoss ?? loss;
@@ -72,7 +72,7 @@ public sealed class ClassifierTrainer(
         {
             using var scope = NewDisposeScope();
             var (input, target) = data.Batch(batch, device);
-            var output = model.forward(input);
+            var output = model.call(input);
             lossSum += nn.functional.cross_entropy(output, target).item<float>() * batch.Length;
             top1 += Accuracy.CorrectTopK(output, target, 1);
             top5 += Accuracy.CorrectTopK(output, target, Math.Min(5, (int)output.shape[1]));

@@ -28,6 +28,10 @@ public static class InPlaceWeightQuantization
 
     private static readonly ConditionalWeakTable<nn.Module, Attachment> Attached = new();
 
+    private static readonly MethodInfo ReplaceBufferMethod =
+        typeof(nn.Module).GetMethod("ConditionallyRegisterBuffer", BindingFlags.Instance | BindingFlags.NonPublic)
+        ?? throw new MissingMethodException("TorchSharp.nn.Module.ConditionallyRegisterBuffer");
+
     /// <summary>Whether <paramref name="layer"/> computes with quantized weights.</summary>
     public static bool IsAttached(nn.Module layer) => Attached.TryGetValue(layer, out _);
 
@@ -78,13 +82,22 @@ public static class InPlaceWeightQuantization
         return a.Quantize(FloatParameter(layer, attr), attr);
     }
 
-    /// <summary>Creates or updates a buffer of the layer (e.g. <c>weight_scale</c>, <c>weight_zero_point</c> of range-based training).</summary>
+    /// <summary>
+    /// Creates or updates a buffer of the layer (e.g. <c>weight_scale</c>, <c>weight_zero_point</c> of range-based
+    /// training). TorchSharp's Conv and Linear move only their weight and bias in <c>to()</c>, so a buffer whose
+    /// value now comes from another device or dtype (the model moved) is replaced rather than copied into.
+    /// </summary>
     public static void SetBuffer(nn.Module layer, string name, Tensor value)
     {
         using var noGrad = torch.no_grad();
         var existing = layer.named_buffers(recurse: false).FirstOrDefault(b => b.name == name).buffer;
         if (existing is null)
             layer.register_buffer(name, value.detach().clone().DetachFromDisposeScope());
+        else if (existing.device_type != value.device_type || existing.device_index != value.device_index || existing.dtype != value.dtype)
+        {
+            ReplaceBufferMethod.Invoke(layer, new object?[] { name, value.detach().clone().DetachFromDisposeScope(), true });
+            existing.Dispose();
+        }
         else if (existing.shape.SequenceEqual(value.shape))
             existing.copy_(value);
         else

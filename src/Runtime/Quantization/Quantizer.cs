@@ -168,6 +168,21 @@ public abstract class Quantizer
                 $"Module names: {string.Join(", ", _originalModuleNames.Where(n => n.Length > 0))}.", "overrides");
     }
 
+    /// <summary>
+    /// Puts a module the quantizer created where the model's parameters are, before anything (the optimizer) holds its
+    /// tensors: on their device, and — for quantizers that train — in their floating type. Post-training wrappers keep
+    /// the types they computed (float64 accumulators, float32 scales as Distiller).
+    /// </summary>
+    protected void PlaceLikeModel(nn.Module module)
+    {
+        if (Model.parameters().FirstOrDefault(p => p.is_floating_point()) is not { } reference)
+            return;
+        if (TrainWithFpCopy)
+            module.to(reference.device, reference.dtype);
+        else
+            module.to(reference.device);
+    }
+
     protected virtual void PrePrepareModel(Tensor? dummyInput) { }
 
     protected virtual void PostPrepareModel() { }
@@ -221,6 +236,7 @@ public abstract class Quantizer
                     var replacement = factory.Create(new ReplacementRequest(module, fullName, _moduleQBits, args));
                     if (!ReferenceEquals(replacement, module))
                     {
+                        PlaceLikeModel(replacement);
                         ModulesProcessed[module] = (fullName, replacement);
                         ModuleTree.ReplaceChild(container, childName, replacement, fullName);
                         if (!hadChildren && ModuleTree.HasChildren(replacement))

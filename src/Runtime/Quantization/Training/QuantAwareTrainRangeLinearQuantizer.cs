@@ -72,6 +72,7 @@ public class QuantAwareTrainRangeLinearQuantizer : Quantizer
             if (Model is not nn.Module<Tensor, Tensor> root)
                 throw new ArgumentException($"quantize_inputs needs a model that is a Module<Tensor, Tensor>, got {Model.GetType().Name}.", "quantize_inputs");
             InputsQuant = new FakeLinearQuantization(bits, Mode.Activations, EmaDecay);
+            PlaceLikeModel(InputsQuant);
             InputsQuant.train(Model.training);
             Model.register_module("inputs_quant", InputsQuant);
             var q = InputsQuant;

@@ -157,3 +157,33 @@ public class TypedModelQuantizationTests
         Assert.True(outputs[0].allclose(floatOut, 0.1, 0.1), "8-bit PTQ stays close to float");
     }
 }
+
+/// <summary>A model whose forward calls a typed child with <c>.forward()</c>: quantization hooks cannot run there.</summary>
+public class SkippedHooksTests
+{
+    private sealed class ForwardCallingNet : nn.Module<Tensor, Tensor>
+    {
+        private readonly Linear fc1 = nn.Linear(4, 8);
+        private readonly ReLU relu = nn.ReLU();
+        private readonly Linear fc2 = nn.Linear(8, 3);
+        public ForwardCallingNet() : base(nameof(ForwardCallingNet)) => RegisterComponents();
+        public override Tensor forward(Tensor x) => fc2.call(relu.call(fc1.forward(x)));
+    }
+
+    [Fact]
+    public void TheFirstTrainingStepNamesTheModulesThatStayedInFloat()
+    {
+        var model = new ForwardCallingNet();
+        var optimizer = optim.SGD(model.parameters(), 0.1);
+        var policy = new Distiller.Typed.Policies.QuantizationPolicy(new Distiller.Typed.Quantization.Training.DorefaQuantizer(model, optimizer, 8, 4));
+        optimizer.zero_grad();
+        nn.functional.cross_entropy(model.call(torch.randn(4, 4)), torch.tensor(new long[] { 0, 1, 2, 0 })).backward();
+        optimizer.step();
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            policy.OnMinibatchEnd(new Distiller.Typed.Policies.MinibatchContext(model, new Distiller.Typed.Masks.MaskDictionary(), 0, 0, 1, optimizer)));
+        Assert.Contains("'fc1'", e.Message);
+        Assert.DoesNotContain("'fc2'", e.Message);
+        Assert.DoesNotContain("'relu'", e.Message);
+        Assert.Contains(".call(x)", e.Message);
+    }
+}

@@ -24,6 +24,7 @@ public static class InPlaceWeightQuantization
         public required Func<Tensor, string, Tensor> Quantize;
         public Parameter? QuantizedWeight;
         public Parameter? QuantizedBias;
+        public long Calls;
     }
 
     private static readonly ConditionalWeakTable<nn.Module, Attachment> Attached = new();
@@ -54,6 +55,7 @@ public static class InPlaceWeightQuantization
         Attached.Add(layer, attachment);
         hookable.register_forward_pre_hook((m, input) =>
         {
+            attachment.Calls++;
             Swap(m, attachment, "weight", attachment.WeightField, ref attachment.QuantizedWeight);
             if (attachment.BiasField is { } bf)
                 Swap(m, attachment, "bias", bf, ref attachment.QuantizedBias);
@@ -67,6 +69,9 @@ public static class InPlaceWeightQuantization
             return output;
         });
     }
+
+    /// <summary>How many times <paramref name="layer"/> was called (through <c>call()</c>) since it was attached.</summary>
+    public static long Calls(nn.Module layer) => Attached.TryGetValue(layer, out var a) ? a.Calls : 0;
 
     /// <summary>The float parameter <paramref name="attr"/> registered in <paramref name="layer"/> (what the optimizer holds).</summary>
     public static Parameter FloatParameter(nn.Module layer, string attr) =>

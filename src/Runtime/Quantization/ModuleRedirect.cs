@@ -19,6 +19,7 @@ public static class ModuleRedirect
     private sealed class State
     {
         public nn.Module<Tensor, Tensor>? Target;
+        public long Redirected;
         public readonly Stack<(IDisposable NoGrad, bool WasTraining)> Calls = new();
     }
 
@@ -26,6 +27,9 @@ public static class ModuleRedirect
 
     /// <summary>The module that runs in place of <paramref name="module"/>, or null.</summary>
     public static nn.Module? Target(nn.Module module) => States.TryGetValue(module, out var s) ? s.Target : null;
+
+    /// <summary>How many calls of <paramref name="module"/> ran its replacement.</summary>
+    public static long Redirected(nn.Module module) => States.TryGetValue(module, out var s) ? s.Redirected : 0;
 
     /// <summary>Makes <paramref name="module"/>'s <c>call()</c> return <paramref name="target"/>'s result (null: its own again).</summary>
     public static void Set(nn.Module module, nn.Module? target, string name)
@@ -54,6 +58,7 @@ public static class ModuleRedirect
             {
                 if (state.Target is not { } t || state.Calls.Count == 0)
                     return output;
+                state.Redirected++;
                 var (noGrad, wasTraining) = state.Calls.Pop();
                 noGrad.Dispose();
                 if (wasTraining)

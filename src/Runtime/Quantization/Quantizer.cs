@@ -260,6 +260,25 @@ public abstract class Quantizer
     }
 
     /// <summary>
+    /// After the model ran at least once: an error naming every quantized module whose hooks never ran. Quantization
+    /// of layers and of modules held in narrowly typed fields works through hooks, which TorchSharp runs only when the
+    /// parent calls the child with <c>call()</c>; a parent that calls <c>.forward()</c> would leave them in float.
+    /// </summary>
+    public void CheckQuantizedModulesRan()
+    {
+        var silent = _paramsToQuantize.Where(p => TrainWithFpCopy && p.QAttrName == "weight" && InPlaceWeightQuantization.Calls(p.Module) == 0)
+            .Select(p => p.ModuleName)
+            .Concat(ModulesProcessed.Where(m => m.Value.Replacement is { } r && ReferenceEquals(ModuleRedirect.Target(m.Key), r) && ModuleRedirect.Redirected(m.Key) == 0)
+                .Select(m => m.Value.Name))
+            .Distinct().ToList();
+        if (silent.Count > 0)
+            throw new InvalidOperationException(
+                $"{GetType().Name}: the model ran, but not through the quantization hooks of {string.Join(", ", silent.Select(n => $"'{n}'"))}: their " +
+                "parent's forward calls them with .forward(), which skips hooks, so they would stay in float. Call children with .call(x) " +
+                "(as Sequential does), or leave unused modules out with an override setting their bits to null.");
+    }
+
+    /// <summary>
     /// Quantizes every parameter in <see cref="ParamsToQuantize"/> with <see cref="ParamQuantization"/>, in place.
     /// With <c>train_with_fp_copy</c> there is nothing to write: the parameters stay float and each layer quantizes
     /// them when it is called (<see cref="InPlaceWeightQuantization"/>).

@@ -33,7 +33,7 @@ public class QuantizerTests
         public QBits QBits { get; }
         public object? Prop { get; }
         public nn.Module<Tensor, Tensor> Inner => inner;
-        public override Tensor forward(Tensor input) => inner.forward(input);
+        public override Tensor forward(Tensor input) => inner.call(input);
     }
 
     /// <summary>Quantizes a parameter to <c>param + num_bits</c> so results are easy to check (Distiller's dummy_quantize_params).</summary>
@@ -168,15 +168,16 @@ public class QuantizerTests
                 Assert.Equal(bits with { Weights = null, Bias = null }, q.ModuleQBits[name]);
                 if (trainWithFpCopy && bits.Weights is not null)
                 {
-                    var fc = Assert.IsType<FloatCopyQuantizedLayer>(inner);
-                    Assert.Equal(type, fc.OriginalType);
-                    var pnames = fc.named_parameters(recurse: false).Select(p => p.name).ToList();
-                    Assert.Contains("float_weight", pnames);
-                    Assert.DoesNotContain("weight", pnames);
-                    Assert.Contains("weight", fc.named_buffers(recurse: false).Select(b => b.name));
+                    // In place: the layer and its parameter names stay; it computes with quantized copies.
+                    Assert.Equal(type, inner.GetType());
+                    Assert.True(InPlaceWeightQuantization.IsAttached(inner), $"{name}: computes with float weights");
+                    Assert.Contains("weight", inner.named_parameters(recurse: false).Select(p => p.name));
                 }
                 else
+                {
                     Assert.Equal(type, inner.GetType());
+                    Assert.False(InPlaceWeightQuantization.IsAttached(inner));
+                }
             }
             else if (type == typeof(ReLU))
                 Assert.Equal(bits, Assert.IsType<DummyQuantLayer>(module).QBits);
@@ -186,7 +187,7 @@ public class QuantizerTests
         foreach (var p in q.ParamsToQuantize)
         {
             Assert.Contains(p.QAttrName, new[] { "weight", "bias" });
-            Assert.Equal(trainWithFpCopy ? "float_" + p.QAttrName : p.QAttrName, p.FpAttrName);
+            Assert.Equal(p.QAttrName, p.FpAttrName);
             var bits = q.ModuleQBits[p.ModuleName];
             Assert.Equal(p.QAttrName == "bias" ? bits.Bias : bits.Weights, p.NumBits);
         }
@@ -219,12 +220,13 @@ public class QuantizerTests
             var module = ModuleTree.Get(model, prefix);
             if (trainWithFpCopy && w is not null)
             {
-                var fc = (FloatCopyQuantizedLayer)module;
-                Assert.True(fc.FloatWeight.equal(origW).all().item<bool>(), $"{name}: float copy changed");
-                Assert.True(fc.QuantizedWeight.equal(origW + w.Value).all().item<bool>(), $"{name}: weight not param + {w}");
-                var bias = b is null ? fc.Bias! : fc.Bias!;
-                Assert.True(bias.equal(origB + (b ?? 0)).all().item<bool>(), $"{name}: bias");
-                Assert.Contains(fc.FloatWeight, optimizer.parameters());
+                var ps = module.named_parameters(recurse: false).ToDictionary(p => p.name, p => p.parameter);
+                Assert.True(ps["weight"].equal(origW).all().item<bool>(), $"{name}: float weight changed");
+                Assert.True(InPlaceWeightQuantization.Quantized(module, "weight").equal(origW + w.Value).all().item<bool>(), $"{name}: weight not param + {w}");
+                Assert.True(ps["bias"].equal(origB).all().item<bool>(), $"{name}: float bias changed");
+                if (b is not null)
+                    Assert.True(InPlaceWeightQuantization.Quantized(module, "bias").equal(origB + b.Value).all().item<bool>(), $"{name}: bias not param + {b}");
+                Assert.Contains(ps["weight"], optimizer.parameters());
             }
             else
             {
@@ -242,12 +244,16 @@ public class QuantizerTests
         var optimizer = optim.SGD(model.parameters(), 0.1);
         var q = new DummyQuantizer(model, optimizer, null, 8, null, null, trainWithFpCopy: true);
         q.PrepareModel();
-        var layer = (FloatCopyQuantizedLayer)ModuleTree.Get(model, "fc.inner");
+        var layer = Assert.IsType<Linear>(ModuleTree.Get(model, "fc.inner"));
         model.train();
-        // d(sum(W·x + b))/dW = x for every row, through the "+ 8" quantizer as identity.
+        // y = (W + 8)·x + b: the layer computes with the quantized weight ...
         var x = torch.ones(2, 16);
-        layer.forward(x).sum().backward();
-        Assert.True(layer.FloatWeight.grad!.equal(torch.full(10, 16, 2f)).all().item<bool>());
+        var y = layer.call(x);
+        using (torch.no_grad())
+            Assert.True(y.equal(nn.functional.linear(x, layer.weight + 8, layer.bias)).all().item<bool>());
+        // ... and d(sum(y))/dW = Σ x for every row reaches the float weight through the "+ 8" quantizer.
+        y.sum().backward();
+        Assert.True(layer.weight.grad!.equal(torch.full(10, 16, 2f)).all().item<bool>());
     }
 
     [Theory]
@@ -375,18 +381,27 @@ public class QuantizerTests
 
     internal sealed class ConcreteFieldNet : nn.Module<Tensor, Tensor>
     {
-        private ReLU relu1 = nn.ReLU();
+        private readonly ReLU relu1 = nn.ReLU();
         public ConcreteFieldNet() : base(nameof(ConcreteFieldNet)) => RegisterComponents();
-        public override Tensor forward(Tensor x) => relu1.forward(x);
+        public ReLU Relu1 => relu1;
+        public override Tensor forward(Tensor x) => relu1.call(x);
     }
 
     [Fact]
-    public void FieldThatCannotHoldTheReplacement_IsAClearError()
+    public void ConcreteField_KeepsItsModule_WhoseCallRunsTheReplacement()
     {
         var model = new ConcreteFieldNet();
-        var e = Assert.Throws<InvalidOperationException>(() => new DummyQuantizer(model, bitsActivations: 8).PrepareModel());
-        Assert.Contains("'relu1'", e.Message);
-        Assert.Contains("Module<Tensor, Tensor>", e.Message);
+        var relu = model.Relu1;
+        new DummyQuantizer(model, bitsActivations: 8).PrepareModel();
+        Assert.Same(relu, model.Relu1);
+        Assert.IsType<DummyQuantLayer>(ModuleTree.Get(model, "relu1"));
+        var x = torch.tensor(new[] { -1f, 2f });
+        // DummyQuantLayer doubles its input; the ReLU alone would give [0, 2].
+        Assert.Equal(new[] { -2f, 4f }, model.forward(x).data<float>().ToArray());
+        // Putting the original back makes the field's module run itself again.
+        ModuleTree.Replace(model, "relu1", relu);
+        Assert.Same(relu, ModuleTree.Get(model, "relu1"));
+        Assert.Equal(new[] { 0f, 2f }, model.forward(x).data<float>().ToArray());
     }
 }
 

@@ -80,7 +80,7 @@ public class TrainingQuantizerTests
         private nn.Module<Tensor, Tensor> relu1 = nn.ReLU();
         private nn.Module<Tensor, Tensor> fc2 = nn.Linear(8, 3);
         public TinyNet() : base(nameof(TinyNet)) => RegisterComponents();
-        public override Tensor forward(Tensor x) => fc2.forward(relu1.forward(fc1.forward(x)));
+        public override Tensor forward(Tensor x) => fc2.call(relu1.call(fc1.call(x)));
     }
 
     [Fact]
@@ -102,32 +102,43 @@ public class TrainingQuantizerTests
     }
 
     [Fact]
-    public void DorefaPolicy_RequantizesAfterEveryStep_AndReplacedReluKeepsItsName()
+    public void DorefaPolicy_TrainsTheFloatWeightsInPlace_AndComputesWithQuantizedOnes()
     {
         torch.manual_seed(2);
         var model = new TinyNet();
+        var names = model.named_parameters().Select(p => p.name).ToArray();
         var optimizer = optim.SGD(model.parameters(), 0.5);
         var q = new DorefaQuantizer(model, optimizer, bitsActivations: 8, bitsWeights: 4);
         var policy = new QuantizationPolicy(q);
         Assert.True(q.Prepared);
         Assert.IsType<ClippedLinearQuantization>(ModuleTree.Get(model, "relu1"));
-        var fc1 = Assert.IsType<FloatCopyQuantizedLayer>(ModuleTree.Get(model, "fc1"));
-        Assert.Equal(new[] { "fc1.float_weight", "fc1.bias", "fc2.float_weight", "fc2.bias" }, model.named_parameters().Select(p => p.name).ToArray());
-        // Policy construction quantized the weights already.
-        Assert.True(fc1.QuantizedWeight.equal(DorefaQuantizer.QuantizeParam(fc1.FloatWeight, 4)).all().item<bool>());
+        var fc1 = Assert.IsType<Linear>(ModuleTree.Get(model, "fc1"));
+        var fc2 = (Linear)ModuleTree.Get(model, "fc2");
+        Assert.Equal(new[] { "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias" }, names);
+        Assert.Equal(names, model.named_parameters().Select(p => p.name).ToArray());
 
+        // The forward pass is fc2(Q(W2)) ∘ q8(clamp(·, 0, 1)) ∘ fc1(Q(W1)), Q = DoReFa's 4-bit weights (biases float).
         model.train();
         var x = torch.randn(16, 4);
-        var before = fc1.FloatWeight.detach().clone();
+        Tensor expected;
+        using (torch.no_grad())
+        {
+            var h = nn.functional.linear(x, DorefaQuantizer.QuantizeParam(fc1.weight, 4), fc1.bias).clamp(0, 1);
+            h = (h * 255).round() / 255;
+            expected = nn.functional.linear(h, DorefaQuantizer.QuantizeParam(fc2.weight, 4), fc2.bias);
+        }
+        var before = fc1.weight.detach().clone();
         optimizer.zero_grad();
-        nn.functional.cross_entropy(model.forward(x), torch.randint(0, 3, 16)).backward();
+        var y = model.forward(x);
+        Close(expected.reshape(-1).to(ScalarType.Float64).data<double>().ToArray(), y.reshape(-1));
+        nn.functional.cross_entropy(y, torch.randint(0, 3, 16)).backward();
+        Assert.NotNull(fc1.weight.grad);
         optimizer.step();
-        Assert.False(fc1.FloatWeight.equal(before).all().item<bool>(), "the float weight must be what the optimizer trains");
+        Assert.False(fc1.weight.equal(before).all().item<bool>(), "the float weight must be what the optimizer trains");
+        Assert.True(fc1.weight.unique().Item1.shape[0] > 16, "the trained parameter stays float");
         policy.OnMinibatchEnd(new MinibatchContext(model, new MaskDictionary(), 0, 0, 1, optimizer));
-        var expected = DorefaQuantizer.QuantizeParam(fc1.FloatWeight, 4);
-        Assert.True(fc1.QuantizedWeight.equal(expected).all().item<bool>());
-        // at most 2^4 distinct levels in the quantized weight
-        Assert.True(fc1.QuantizedWeight.unique().Item1.shape[0] <= 16);
+        // at most 2^4 distinct levels in what the layer computes with
+        Assert.True(InPlaceWeightQuantization.Quantized(fc1, "weight").unique().Item1.shape[0] <= 16);
         model.eval();
         using (torch.no_grad())
         {
@@ -165,20 +176,20 @@ public class TrainingQuantizerTests
             perChannelWts: true, quantizeInputs: false);
         q.PrepareModel();
         Assert.IsType<FakeQuantizationWrapper>(ModuleTree.Get(model, "relu1"));
-        var fc1 = (FloatCopyQuantizedLayer)ModuleTree.Get(model, "fc1");
+        var fc1 = (Linear)ModuleTree.Get(model, "fc1");
         using (torch.no_grad())
         {
-            fc1.FloatWeight.zero_();
-            fc1.FloatWeight[0, 0] = torch.tensor(1f);
-            fc1.FloatWeight[0, 1] = torch.tensor(-2f);
-            fc1.FloatWeight[1, 0] = torch.tensor(0.5f);
-            fc1.FloatWeight[1, 1] = torch.tensor(0.25f);
+            fc1.weight.zero_();
+            fc1.weight[0, 0] = torch.tensor(1f);
+            fc1.weight[0, 1] = torch.tensor(-2f);
+            fc1.weight[1, 0] = torch.tensor(0.5f);
+            fc1.weight[1, 1] = torch.tensor(0.25f);
         }
-        q.QuantizeParams();
+        var wq = InPlaceWeightQuantization.Quantized(fc1, "weight");
         // row 0: max|w| = 2 -> scale 127.5/2 = 63.75: 1 -> round(63.75) = 64 -> 64/63.75 ; −2 -> −127.5 -> −128 (half to even)
         // row 1: max|w| = 0.5 -> scale 255: 0.5 -> 127.5 -> 128 -> 128/255 ; 0.25 -> 63.75 -> 64 -> 64/255
         Close(new[] { 64 / 63.75, -128 / 63.75, 128 / 255.0, 64 / 255.0 },
-            torch.stack(new[] { fc1.QuantizedWeight[0, 0], fc1.QuantizedWeight[0, 1], fc1.QuantizedWeight[1, 0], fc1.QuantizedWeight[1, 1] }));
+            torch.stack(new[] { wq[0, 0], wq[0, 1], wq[1, 0], wq[1, 1] }));
         var scales = fc1.named_buffers(recurse: false).First(b => b.name == "weight_scale").buffer;
         Assert.Equal(new long[] { 8, 1 }, scales.shape);
         Assert.Equal(63.75f, scales[0, 0].item<float>());

@@ -19,14 +19,15 @@ public abstract class ResNetCifar : Module<Tensor, Tensor>
     public const int NumClasses = 10;
     public const int InputChannels = 1;
 
-    private readonly Module<Tensor, Tensor> conv1;
-    private readonly Module<Tensor, Tensor> bn1;
-    private readonly Module<Tensor, Tensor> relu;
+    // Fields typed as the layers they hold, as TorchVision writes ResNets; quantizers use the model as it is.
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly ReLU relu;
     private readonly Sequential layer1;
     private readonly Sequential layer2;
     private readonly Sequential layer3;
-    private readonly Module<Tensor, Tensor> avgpool;
-    private readonly Module<Tensor, Tensor> fc;
+    private readonly AdaptiveAvgPool2d avgpool;
+    private readonly Linear fc;
 
     /// <param name="name">The module's type name.</param>
     /// <param name="blocksPerStage">BasicBlocks in each of the three stages (3 for ResNet-20, 5 for ResNet-32, 9 for ResNet-56).</param>

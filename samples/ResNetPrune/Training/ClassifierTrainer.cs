@@ -42,7 +42,7 @@ public sealed class ClassifierTrainer(
             var (input, target) = data.Batch(batches[i], device);
 
             hooks.OnMinibatchBegin(context);
-            var output = distillation is null ? model.forward(input) : distillation.Forward(input, target);
+            var output = distillation is null ? model.call(input) : distillation.Forward(input, target);
             var loss = nn.functional.cross_entropy(output, target);
             var policyLoss = hooks.BeforeBackwardPass(context, loss);
             var overall = policyLoss?.OverallLoss ?? loss;
@@ -81,7 +81,7 @@ public sealed class ClassifierTrainer(
         {
             using var scope = NewDisposeScope();
             var (input, target) = data.Batch(batch, device);
-            var output = model.forward(input);
+            var output = model.call(input);
             var loss = nn.functional.cross_entropy(output, target).item<float>();
             guard.Check(loss, _epoch, index++, "validation");
             lossSum += loss * batch.Length;

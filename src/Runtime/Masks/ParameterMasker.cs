@@ -5,7 +5,8 @@ namespace Distiller.Typed.Masks;
 
 /// <summary>
 /// One parameter's pruning mask, as Distiller's <c>ParameterMasker</c>: a float tensor of the parameter's shape
-/// on the parameter's device (1 keeps, 0 prunes), applied in place by multiplication.
+/// on the parameter's device (1 keeps, 0 prunes), applied in place by multiplication. When the model moves to another
+/// device or dtype after the mask was made, the mask moves with it the next time it is applied.
 /// </summary>
 public sealed class ParameterMasker : IDisposable
 {
@@ -85,6 +86,9 @@ public sealed class ParameterMasker : IDisposable
 
     private void Multiply(Tensor tensor)
     {
+        // The model moved (model.to(device or dtype) after the mask was made): the mask follows, once.
+        if (_mask!.device_type != tensor.device_type || _mask.device_index != tensor.device_index || _mask.dtype != tensor.dtype && tensor.is_floating_point())
+            Mask = _mask.to(tensor.dtype, tensor.device);
         try
         {
             tensor.mul_(_mask!);

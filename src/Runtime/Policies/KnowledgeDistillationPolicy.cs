@@ -68,20 +68,20 @@ public sealed class KnowledgeDistillationPolicy : Policy
     public Tensor Forward(Tensor input, Tensor? target = null)
     {
         if (!Active)
-            return Student.forward(input);
+            return Student.call(input);
 
         if (Weights.Teacher == 0)
         {
             using var noGrad = no_grad();
-            _teacherLogits = Teacher.forward(input);
+            _teacherLogits = Teacher.call(input);
         }
         else
         {
-            _teacherLogits = Teacher.forward(input);
+            _teacherLogits = Teacher.call(input);
             _target = target ?? throw new ArgumentNullException(nameof(target),
                 "The teacher loss weight is set, so Forward needs the labels to compute the teacher's loss.");
         }
-        _studentLogits = Student.forward(input);
+        _studentLogits = Student.call(input);
         return _studentLogits;
     }
 

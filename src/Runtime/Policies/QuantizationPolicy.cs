@@ -19,9 +19,19 @@ public sealed class QuantizationPolicy : Policy
         quantizer.QuantizeParams();
     }
 
+    private bool _checked;
+
     public Quantizer Quantizer { get; }
 
     public override string Name => $"QuantizationPolicy({Quantizer.GetType().Name})";
 
-    public override void OnMinibatchEnd(MinibatchContext context) => Quantizer.QuantizeParams();
+    public override void OnMinibatchEnd(MinibatchContext context)
+    {
+        if (!_checked)
+        {
+            Quantizer.CheckQuantizedModulesRan(); // after the first training step: a model that skips the hooks fails here, not silently
+            _checked = true;
+        }
+        Quantizer.QuantizeParams();
+    }
 }

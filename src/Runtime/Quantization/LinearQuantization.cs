@@ -16,10 +16,20 @@ public static class LinearQuantization
     /// <summary>Scale and zero point for the float range [-saturation, saturation] (one value per element of <paramref name="saturation"/>).</summary>
     public static (Tensor Scale, Tensor ZeroPoint) SymmetricParams(int numBits, Tensor saturation, bool restrictQRange = false)
     {
-        CheckBits(numBits);
         var sat = PrepareSaturation(saturation);
         if (sat.lt(0).any().item<bool>())
             throw new ArgumentOutOfRangeException(nameof(saturation), "Saturation value must be >= 0.");
+        return SymmetricParamsOfRange(numBits, sat, restrictQRange);
+    }
+
+    /// <summary>
+    /// <see cref="SymmetricParams(int, Tensor, bool)"/> for a saturation that is ≥ 0 by construction (a max of absolute
+    /// values): no check, so no device synchronisation in a forward pass.
+    /// </summary>
+    internal static (Tensor Scale, Tensor ZeroPoint) SymmetricParamsOfRange(int numBits, Tensor saturation, bool restrictQRange = false)
+    {
+        CheckBits(numBits);
+        var sat = PrepareSaturation(saturation);
         double n = restrictQRange ? Math.Pow(2, numBits - 1) - 1 : (Math.Pow(2, numBits) - 1) / 2;
         // All-zero ranges quantize to 0 with scale 1.
         sat = torch.where(sat.eq(0), torch.full_like(sat, n), sat);
@@ -42,11 +52,23 @@ public static class LinearQuantization
     public static (Tensor Scale, Tensor ZeroPoint) AsymmetricParams(int numBits, Tensor saturationMin, Tensor saturationMax,
         bool integralZeroPoint = true, bool signed = false)
     {
-        CheckBits(numBits);
         var satMin = PrepareSaturation(saturationMin);
         var satMax = PrepareSaturation(saturationMax).to(satMin.device);
         if (satMin.gt(satMax).any().item<bool>())
             throw new ArgumentException("saturation_min must be smaller than saturation_max.", nameof(saturationMin));
+        return AsymmetricParamsOfRange(numBits, satMin, satMax, integralZeroPoint, signed);
+    }
+
+    /// <summary>
+    /// <see cref="AsymmetricParams(int, Tensor, Tensor, bool, bool)"/> for a range with min ≤ max by construction (a
+    /// tensor's min and max, or their moving averages): no check, so no device synchronisation in a forward pass.
+    /// </summary>
+    internal static (Tensor Scale, Tensor ZeroPoint) AsymmetricParamsOfRange(int numBits, Tensor saturationMin, Tensor saturationMax,
+        bool integralZeroPoint = true, bool signed = false)
+    {
+        CheckBits(numBits);
+        var satMin = PrepareSaturation(saturationMin);
+        var satMax = PrepareSaturation(saturationMax).to(satMin.device);
         double n = Math.Pow(2, numBits) - 1;
         satMin = torch.minimum(satMin, torch.zeros_like(satMin));
         satMax = torch.maximum(satMax, torch.zeros_like(satMax));
@@ -101,6 +123,21 @@ public static class LinearQuantization
     /// Quantize then de-quantize in the forward pass, identity in the backward pass (the straight-through estimator,
     /// Distiller's <c>LinearQuantizeSTE</c>): <c>x + (q(x) − x).detach()</c>.
     /// </summary>
+    public static Tensor FakeQuantizeSte(Tensor input, double scale, double zeroPoint, bool dequantize = true)
+    {
+        // Scalars, not tensors made from them: no host-to-device copy per call (the arithmetic is in input's dtype).
+        using var scope = torch.NewDisposeScope();
+        Tensor q;
+        using (torch.no_grad())
+        {
+            q = (input * scale - zeroPoint).round();
+            if (dequantize)
+                q = (q + zeroPoint) / scale;
+        }
+        return StraightThrough(input, q).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>As <see cref="FakeQuantizeSte(Tensor, double, double, bool)"/> with tensor scale and zero point.</summary>
     public static Tensor FakeQuantizeSte(Tensor input, Tensor scale, Tensor zeroPoint, bool dequantize = true)
     {
         using var scope = torch.NewDisposeScope();

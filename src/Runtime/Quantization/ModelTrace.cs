@@ -47,7 +47,7 @@ public sealed class ModelTrace
                        nodes.Add(new TraceNode(name, module, inputs.Select(Id).ToList(), Id(output)));
                    }))
             {
-                model.forward(dummyInput);
+                model.call(dummyInput);
             }
         }
         finally

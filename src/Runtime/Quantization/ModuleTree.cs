@@ -8,10 +8,12 @@ namespace Distiller.Typed.Quantization;
 /// <summary>
 /// Finds modules by their <c>named_modules()</c> name and swaps a child for another module under the same name, so
 /// that names in overrides and schedules stay valid after quantization (a ReLU replaced by a quantized activation is
-/// still <c>relu1</c>). TorchSharp modules call their children through C# fields, so the swap rewrites the parent's
-/// fields that hold the old child (they must be typed wide enough, e.g. <c>Module&lt;Tensor, Tensor&gt;</c>), the
-/// entries of a <c>Sequential</c> or <c>ModuleList</c>, and the registration table that <c>named_children()</c> reads,
-/// keeping the child's position.
+/// still <c>relu1</c>). The registration table that <c>named_children()</c>, <c>state_dict()</c>, <c>train()</c> and
+/// <c>to()</c> read always gets the replacement, at the child's position. TorchSharp modules call their children
+/// through C# fields, so the swap also rewrites the entries of a <c>Sequential</c> or <c>ModuleList</c> and the
+/// parent's fields that hold the old child. A field typed too narrowly for the replacement (<c>private readonly ReLU
+/// relu;</c>, as people write models) keeps the old module, and <see cref="ModuleRedirect"/> makes that module's
+/// <c>call()</c> return the replacement's result: the model is used unchanged.
 /// </summary>
 public static class ModuleTree
 {
@@ -78,35 +80,38 @@ public static class ModuleTree
         else if (parent.GetType().IsGenericType && parent.GetType().GetGenericTypeDefinition() == typeof(ModuleList<>))
         {
             var itemType = parent.GetType().GetGenericArguments()[0];
-            if (!itemType.IsInstanceOfType(replacement))
-                throw new InvalidOperationException(
-                    $"Module '{display}' is in a ModuleList<{itemType.Name}>; a {replacement.GetType().Name} cannot be stored there.");
-            parent.GetType().GetProperty("Item")!.SetValue(parent, replacement, new object[] { int.Parse(childName, System.Globalization.CultureInfo.InvariantCulture) });
+            int position = int.Parse(childName, System.Globalization.CultureInfo.InvariantCulture);
+            if (itemType.IsInstanceOfType(replacement))
+                parent.GetType().GetProperty("Item")!.SetValue(parent, replacement, new object[] { position });
+            else
+                ModuleRedirect.Set(old, replacement, display);
             swapped = container = true;
         }
 
-        var mismatched = new List<string>();
         for (var t = parent.GetType(); t is not null && t != typeof(nn.Module); t = t.BaseType)
         {
             if (t.Assembly == typeof(nn.Module).Assembly)
                 continue; // TorchSharp's own containers are handled above
             foreach (var f in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
             {
-                if (!ReferenceEquals(f.GetValue(parent), old))
+                if (f.GetValue(parent) is not nn.Module held)
                     continue;
-                if (!f.FieldType.IsInstanceOfType(replacement) || f.IsInitOnly && f.Name.Contains('<'))
+                if (ReferenceEquals(held, old))
                 {
-                    mismatched.Add($"{t.Name}.{f.Name} ({f.FieldType.Name})");
-                    continue;
+                    if (f.FieldType.IsInstanceOfType(replacement) && !(f.IsInitOnly && f.Name.Contains('<')))
+                        f.SetValue(parent, replacement);
+                    else
+                        ModuleRedirect.Set(held, replacement, display);
+                    swapped = true;
                 }
-                f.SetValue(parent, replacement);
-                swapped = true;
+                else if (ReferenceEquals(ModuleRedirect.Target(held), old))
+                {
+                    // A narrow field whose module already runs the old child: it runs the new one (or itself again).
+                    ModuleRedirect.Set(held, ReferenceEquals(held, replacement) ? null : replacement, display);
+                    swapped = true;
+                }
             }
         }
-        if (mismatched.Count > 0)
-            throw new InvalidOperationException(
-                $"Cannot replace module '{display}' by {replacement.GetType().Name}: the field(s) {string.Join(", ", mismatched)} " +
-                "cannot hold it. Declare layers that quantization may replace as Module<Tensor, Tensor> (or the quantizer's base type).");
         if (!swapped)
             throw new InvalidOperationException(
                 $"Cannot replace module '{display}': {parent.GetType().Name} holds it in no field, Sequential or ModuleList, so its forward would not see the replacement.");

@@ -37,7 +37,7 @@ public static class QuantParams
                 _ => torch.tensor((float)AciqClipper.Symmetric(clip, numBits, t.mean().item<float>(),
                     clip == ClipMode.Laplace ? AciqClipper.LaplaceB(t) : t.std().item<float>()).Max),
             };
-            (scale, zp) = LinearQuantization.SymmetricParams(numBits, sat, mode == LinearQuantMode.SymmetricRestricted);
+            (scale, zp) = LinearQuantization.SymmetricParamsOfRange(numBits, sat, mode == LinearQuantMode.SymmetricRestricted);
         }
         else
         {
@@ -54,7 +54,7 @@ public static class QuantParams
                     (mn, mx) = (torch.tensor((float)lo), torch.tensor((float)hi));
                     break;
             }
-            (scale, zp) = LinearQuantization.AsymmetricParams(numBits, mn, mx, signed: mode == LinearQuantMode.AsymmetricSigned);
+            (scale, zp) = LinearQuantization.AsymmetricParamsOfRange(numBits, mn, mx, signed: mode == LinearQuantMode.AsymmetricSigned);
         }
         if (perChannel)
         {

@@ -8,16 +8,14 @@ namespace Distiller.Typed.Quantization;
 /// Base of all quantizers (Distiller's <c>Quantizer</c>). From the default bit-widths and the ordered
 /// <see cref="QuantizerOverrides"/> it computes every module's <see cref="QBits"/> (weights and bias bits are kept
 /// only for Conv, Linear and Embedding layers). <see cref="PrepareModel"/> — called once, before the optimizer steps —
-/// replaces modules through the subclass's <see cref="ReplacementFactories"/> under their original names, swaps
-/// layers for <see cref="FloatCopyQuantizedLayer"/>s when <c>train_with_fp_copy</c> is set, and adds the new
+/// replaces modules through the subclass's <see cref="ReplacementFactories"/> under their original names, makes layers
+/// compute with quantized copies of their float weights when <c>train_with_fp_copy</c> is set
+/// (<see cref="InPlaceWeightQuantization"/>: names and parameters unchanged), and adds the new
 /// parameters the subclass creates to the optimizer in their own groups. <see cref="QuantizeParams"/> re-quantizes
 /// every parameter with the subclass's <see cref="ParamQuantization"/> function.
 /// </summary>
 public abstract class Quantizer
 {
-    /// <summary>Prefix of the float copy of a parameter (Distiller's <c>FP_BKP_PREFIX</c>).</summary>
-    public const string FloatBackupPrefix = "float_";
-
     private static readonly string[] BitsKeys = { "bits_activations", "bits_weights", "bits_bias" };
 
     private readonly Dictionary<string, QBits> _moduleQBits = new();
@@ -98,7 +96,7 @@ public abstract class Quantizer
     private void AddQBitsEntry(string name, nn.Module module, QBits qbits)
     {
         // Only Conv, Linear and Embedding weights are quantized (not e.g. batch-norm scales).
-        if (!ParamLayerOp.Supports(module) && module is not FloatCopyQuantizedLayer)
+        if (!ParamLayerOp.Supports(module))
             qbits = qbits with { Weights = null, Bias = null };
         _moduleQBits[name] = qbits;
     }
@@ -133,15 +131,11 @@ public abstract class Quantizer
             {
                 if (!quantWeight)
                     throw new ArgumentException($"Module '{name}': with train_with_fp_copy the bias cannot be quantized while the weights stay in float.");
-                FloatCopyQuantizedLayer? layer = null;
-                layer = new FloatCopyQuantizedLayer(module, name, quantBias, (t, attr) =>
-                    ParamQuantization!(t, new ParamToQuantize(layer!, name, FloatBackupPrefix + attr, attr,
-                        attr == "bias" ? qbits.Bias!.Value : qbits.Weights!.Value)));
-                ModuleTree.Replace(Model, name, layer);
-                _moduleQBits[name] = qbits;
-                _paramsToQuantize.Add(new ParamToQuantize(layer, name, FloatBackupPrefix + "weight", "weight", qbits.Weights!.Value));
+                InPlaceWeightQuantization.Attach(module, name, quantBias, (t, attr) =>
+                    ParamQuantization!(t, new ParamToQuantize(module, name, attr, attr, attr == "bias" ? qbits.Bias!.Value : qbits.Weights!.Value)));
+                _paramsToQuantize.Add(new ParamToQuantize(module, name, "weight", "weight", qbits.Weights!.Value));
                 if (quantBias)
-                    _paramsToQuantize.Add(new ParamToQuantize(layer, name, FloatBackupPrefix + "bias", "bias", qbits.Bias!.Value));
+                    _paramsToQuantize.Add(new ParamToQuantize(module, name, "bias", "bias", qbits.Bias!.Value));
             }
             else
             {
@@ -172,6 +166,21 @@ public abstract class Quantizer
             throw new ArgumentException(
                 $"{GetType().Name} overrides match no module of the model: {string.Join(", ", unmatched.Select(u => $"'{u}'"))}. " +
                 $"Module names: {string.Join(", ", _originalModuleNames.Where(n => n.Length > 0))}.", "overrides");
+    }
+
+    /// <summary>
+    /// Puts a module the quantizer created where the model's parameters are, before anything (the optimizer) holds its
+    /// tensors: on their device, and — for quantizers that train — in their floating type. Post-training wrappers keep
+    /// the types they computed (float64 accumulators, float32 scales as Distiller).
+    /// </summary>
+    protected void PlaceLikeModel(nn.Module module)
+    {
+        if (Model.parameters().FirstOrDefault(p => p.is_floating_point()) is not { } reference)
+            return;
+        if (TrainWithFpCopy)
+            module.to(reference.device, reference.dtype);
+        else
+            module.to(reference.device);
     }
 
     protected virtual void PrePrepareModel(Tensor? dummyInput) { }
@@ -227,6 +236,7 @@ public abstract class Quantizer
                     var replacement = factory.Create(new ReplacementRequest(module, fullName, _moduleQBits, args));
                     if (!ReferenceEquals(replacement, module))
                     {
+                        PlaceLikeModel(replacement);
                         ModulesProcessed[module] = (fullName, replacement);
                         ModuleTree.ReplaceChild(container, childName, replacement, fullName);
                         if (!hadChildren && ModuleTree.HasChildren(replacement))
@@ -249,25 +259,42 @@ public abstract class Quantizer
         }
     }
 
-    /// <summary>Quantizes every parameter in <see cref="ParamsToQuantize"/> with <see cref="ParamQuantization"/>.</summary>
+    /// <summary>
+    /// After the model ran at least once: an error naming every quantized module whose hooks never ran. Quantization
+    /// of layers and of modules held in narrowly typed fields works through hooks, which TorchSharp runs only when the
+    /// parent calls the child with <c>call()</c>; a parent that calls <c>.forward()</c> would leave them in float.
+    /// </summary>
+    public void CheckQuantizedModulesRan()
+    {
+        var silent = _paramsToQuantize.Where(p => TrainWithFpCopy && p.QAttrName == "weight" && InPlaceWeightQuantization.Calls(p.Module) == 0)
+            .Select(p => p.ModuleName)
+            .Concat(ModulesProcessed.Where(m => m.Value.Replacement is { } r && ReferenceEquals(ModuleRedirect.Target(m.Key), r) && ModuleRedirect.Redirected(m.Key) == 0)
+                .Select(m => m.Value.Name))
+            .Distinct().ToList();
+        if (silent.Count > 0)
+            throw new InvalidOperationException(
+                $"{GetType().Name}: the model ran, but not through the quantization hooks of {string.Join(", ", silent.Select(n => $"'{n}'"))}: their " +
+                "parent's forward calls them with .forward(), which skips hooks, so they would stay in float. Call children with .call(x) " +
+                "(as Sequential does), or leave unused modules out with an override setting their bits to null.");
+    }
+
+    /// <summary>
+    /// Quantizes every parameter in <see cref="ParamsToQuantize"/> with <see cref="ParamQuantization"/>, in place.
+    /// With <c>train_with_fp_copy</c> there is nothing to write: the parameters stay float and each layer quantizes
+    /// them when it is called (<see cref="InPlaceWeightQuantization"/>).
+    /// </summary>
     public void QuantizeParams()
     {
         if (ParamQuantization is null)
             throw new InvalidOperationException($"{GetType().Name} defines no parameter quantization function.");
+        if (TrainWithFpCopy)
+            return;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         foreach (var p in _paramsToQuantize)
         {
-            if (p.Module is FloatCopyQuantizedLayer layer)
-            {
-                var q = ParamQuantization(layer.GetFloat(p.FpAttrName), p);
-                layer.SetQuantized(p.QAttrName, q);
-            }
-            else
-            {
-                var param = p.Module.named_parameters(recurse: false).First(x => x.name == p.FpAttrName).parameter;
-                param.copy_(ParamQuantization(param, p));
-            }
+            var param = p.Module.named_parameters(recurse: false).First(x => x.name == p.FpAttrName).parameter;
+            param.copy_(ParamQuantization(param, p));
         }
     }
 }

@@ -32,7 +32,7 @@ public sealed class QuantCalibrationStatsCollector
     private readonly nn.Module<Tensor, Tensor> _model;
     private readonly Func<string, nn.Module, bool>? _filter;
 
-    /// <param name="model">The model, called with <c>forward</c> on each batch.</param>
+    /// <param name="model">The model, called with <c>call()</c> on each batch (so its hooks run).</param>
     /// <param name="filter">Which leaf modules to track (all when null), by name and module.</param>
     public QuantCalibrationStatsCollector(nn.Module<Tensor, Tensor> model, Func<string, nn.Module, bool>? filter = null)
     {
@@ -90,7 +90,7 @@ public sealed class QuantCalibrationStatsCollector
         foreach (var batch in batches)
         {
             using var scope = torch.NewDisposeScope();
-            _model.forward(batch);
+            _model.call(batch);
         }
     }
 

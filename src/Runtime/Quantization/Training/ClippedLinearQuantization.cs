@@ -30,9 +30,7 @@ public sealed class ClippedLinearQuantization : nn.Module<Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         var clipped = input.clamp(0, ClipValue);
-        using var s = torch.tensor(Scale, dtype: input.dtype, device: input.device);
-        using var z = torch.tensor(ZeroPoint, dtype: input.dtype, device: input.device);
-        return LinearQuantization.FakeQuantizeSte(clipped, s, z, Dequantize).MoveToOuterDisposeScope();
+        return LinearQuantization.FakeQuantizeSte(clipped, Scale, ZeroPoint, Dequantize).MoveToOuterDisposeScope();
     }
 
     public override string ToString() => $"ClippedLinearQuantization(num_bits={NumBits}, clip_val={ClipValue})";

@@ -42,9 +42,7 @@ public class DorefaQuantizer : Quantizer
             var (scale, zp) = LinearQuantization.AsymmetricParams(numBits, 0, 1, signed: false);
             var t = w.tanh();
             t = t / (2 * t.abs().max()) + 0.5;
-            using var s = torch.tensor(scale, dtype: w.dtype, device: w.device);
-            using var z = torch.tensor(zp, dtype: w.dtype, device: w.device);
-            t = LinearQuantization.FakeQuantizeSte(t, s, z);
+            t = LinearQuantization.FakeQuantizeSte(t, scale, zp);
             result = 2 * t - 1;
         }
         return result.MoveToOuterDisposeScope();

@@ -66,41 +66,42 @@ public sealed class FakeLinearQuantization : nn.Module<Tensor, Tensor>
             using var noGrad = torch.no_grad();
             var (mn, mx) = TensorRanges.MinMax(input.detach());
             iter_count.add_(1);
-            var (bmin, umin) = UpdateEma(tracked_min_biased, mn.to(tracked_min.device), ema_decay, iter_count);
+            var (bmin, umin) = UpdateEma(tracked_min_biased, mn, ema_decay, iter_count);
             tracked_min_biased.copy_(bmin);
             tracked_min.copy_(umin);
-            var (bmax, umax) = UpdateEma(tracked_max_biased, mx.to(tracked_max.device), ema_decay, iter_count);
+            var (bmax, umax) = UpdateEma(tracked_max_biased, mx, ema_decay, iter_count);
             tracked_max_biased.copy_(bmax);
             tracked_max.copy_(umax);
         }
 
-        double actualMin, actualMax;
+        // The range stays a tensor on the buffers' device: no .item() device sync in the forward pass.
+        Tensor actualMin, actualMax;
         if (Mode.IsSymmetric())
         {
-            double maxAbs = Math.Max(Math.Abs(tracked_min.item<float>()), Math.Abs(tracked_max.item<float>()));
+            var maxAbs = torch.max(tracked_min.abs(), tracked_max.abs());
             (actualMin, actualMax) = (-maxAbs, maxAbs);
             if (training)
             {
                 using var noGrad = torch.no_grad();
-                var (s, z) = LinearQuantization.SymmetricParams(NumBits, torch.tensor(new[] { (float)maxAbs }),
-                    Mode == LinearQuantMode.SymmetricRestricted);
+                var (s, z) = LinearQuantization.SymmetricParamsOfRange(NumBits, maxAbs, Mode == LinearQuantMode.SymmetricRestricted);
                 scale.copy_(s);
                 zero_point.copy_(z);
             }
         }
         else
         {
-            (actualMin, actualMax) = (tracked_min.item<float>(), tracked_max.item<float>());
+            (actualMin, actualMax) = (tracked_min, tracked_max);
             if (training)
             {
                 using var noGrad = torch.no_grad();
-                var (s, z) = LinearQuantization.AsymmetricParams(NumBits, tracked_min, tracked_max,
+                var (s, z) = LinearQuantization.AsymmetricParamsOfRange(NumBits, tracked_min, tracked_max,
                     signed: Mode == LinearQuantMode.AsymmetricSigned);
                 scale.copy_(s);
                 zero_point.copy_(z);
             }
         }
-        var x = input.clamp(actualMin, actualMax);
-        return LinearQuantization.FakeQuantizeSte(x, scale.to(x.device), zero_point.to(x.device), Dequantize).MoveToOuterDisposeScope();
+        // Copies: the bounds are saved for the backward pass, and the buffers change when the module runs again.
+        var x = torch.min(torch.max(input, actualMin.to(input.dtype).clone()), actualMax.to(input.dtype).clone());
+        return LinearQuantization.FakeQuantizeSte(x, scale, zero_point, Dequantize).MoveToOuterDisposeScope();
     }
 }

@@ -7,8 +7,8 @@ namespace Distiller.Typed.Quantization.Training;
 /// <summary>
 /// Range-based linear quantization-aware training (Distiller's <c>QuantAwareTrainRangeLinearQuantizer</c>, after
 /// Jacob et al., https://arxiv.org/abs/1712.05877). Weights are quantized from their current range in every step
-/// (per output channel when <c>per_channel_wts</c>), writing <c>weight_scale</c> / <c>weight_zero_point</c> buffers;
-/// ReLU outputs go through <see cref="FakeLinearQuantization"/> with an EMA-tracked range (decay <c>ema_decay</c>,
+/// (per output channel when <c>per_channel_wts</c>), writing the layer's <c>weight_scale</c> / <c>weight_zero_point</c>
+/// buffers; ReLU outputs go through <see cref="FakeLinearQuantization"/> with an EMA-tracked range (decay <c>ema_decay</c>,
 /// bias-corrected). With <c>quantize_inputs</c> the model input is fake-quantized too: a child <c>inputs_quant</c> is
 /// added to the model and runs as a forward pre-hook, i.e. when the model is invoked through <c>call(x)</c>.
 /// </summary>
@@ -47,7 +47,7 @@ public class QuantAwareTrainRangeLinearQuantizer : Quantizer
 
     private bool PerChannel(ParamToQuantize meta, Tensor p) =>
         PerChannelWts && meta.QAttrName == "weight" && p.dim() is 2 or 4 &&
-        !(meta.Module is FloatCopyQuantizedLayer l && l.Op.IsEmbedding);
+        meta.Module is not Embedding;
 
     private Tensor QuantizeParam(Tensor param, ParamToQuantize meta)
     {
@@ -55,10 +55,10 @@ public class QuantAwareTrainRangeLinearQuantizer : Quantizer
         Tensor scale, zp;
         using (torch.no_grad())
             (scale, zp) = QuantParams.FromTensor(param, meta.NumBits, Mode.Weights, perChannel: PerChannel(meta, param));
-        if (meta.Module is FloatCopyQuantizedLayer layer)
+        if (InPlaceWeightQuantization.IsAttached(meta.Module))
         {
-            layer.SetBuffer(meta.QAttrName + "_scale", scale);
-            layer.SetBuffer(meta.QAttrName + "_zero_point", zp);
+            InPlaceWeightQuantization.SetBuffer(meta.Module, meta.QAttrName + "_scale", scale);
+            InPlaceWeightQuantization.SetBuffer(meta.Module, meta.QAttrName + "_zero_point", zp);
         }
         return LinearQuantization.FakeQuantizeSte(param, scale, zp).MoveToOuterDisposeScope();
     }
@@ -72,6 +72,7 @@ public class QuantAwareTrainRangeLinearQuantizer : Quantizer
             if (Model is not nn.Module<Tensor, Tensor> root)
                 throw new ArgumentException($"quantize_inputs needs a model that is a Module<Tensor, Tensor>, got {Model.GetType().Name}.", "quantize_inputs");
             InputsQuant = new FakeLinearQuantization(bits, Mode.Activations, EmaDecay);
+            PlaceLikeModel(InputsQuant);
             InputsQuant.train(Model.training);
             Model.register_module("inputs_quant", InputsQuant);
             var q = InputsQuant;
@@ -79,12 +80,10 @@ public class QuantAwareTrainRangeLinearQuantizer : Quantizer
         }
         foreach (var p in ParamsToQuantize)
         {
-            if (p.Module is not FloatCopyQuantizedLayer layer)
-                continue;
-            var (scale, zp) = QuantParams.FromTensor(layer.GetFloat(p.FpAttrName), p.NumBits, Mode.Weights,
-                perChannel: PerChannel(p, layer.GetFloat(p.FpAttrName)));
-            layer.SetBuffer(p.QAttrName + "_scale", torch.ones_like(scale));
-            layer.SetBuffer(p.QAttrName + "_zero_point", torch.zeros_like(zp));
+            var fp = InPlaceWeightQuantization.FloatParameter(p.Module, p.FpAttrName);
+            var (scale, zp) = QuantParams.FromTensor(fp, p.NumBits, Mode.Weights, perChannel: PerChannel(p, fp));
+            InPlaceWeightQuantization.SetBuffer(p.Module, p.QAttrName + "_scale", torch.ones_like(scale));
+            InPlaceWeightQuantization.SetBuffer(p.Module, p.QAttrName + "_zero_point", torch.zeros_like(zp));
         }
     }
 }

@@ -26,8 +26,6 @@ public class WrpnQuantizer : Quantizer
     {
         using var scope = torch.NewDisposeScope();
         var (scale, zp) = LinearQuantization.SymmetricParams(numBits, 1.0);
-        using var s = torch.tensor(scale, dtype: w.dtype, device: w.device);
-        using var z = torch.tensor(zp, dtype: w.dtype, device: w.device);
-        return LinearQuantization.FakeQuantizeSte(w.clamp(-1, 1), s, z).MoveToOuterDisposeScope();
+        return LinearQuantization.FakeQuantizeSte(w.clamp(-1, 1), scale, zp).MoveToOuterDisposeScope();
     }
 }

@@ -24,9 +24,11 @@ public class QuantizationScheduleTests
         // bits null in the overrides: conv1, relu1, final_relu and fc stay as they were (first match wins, null = float)
         foreach (var name in new[] { "conv1", "relu1", "final_relu", "fc" })
             Assert.Equal(before[name], after[name]);
-        // the rest is quantized: 8-bit activations replace relu2 and 4-bit weights wrap conv2, under the same names
+        // the rest is quantized: 8-bit activations replace relu2, and conv2 computes with 4-bit copies of its float weights
         Assert.NotEqual(before["relu2"], after["relu2"]);
-        Assert.NotEqual(before["conv2"], after["conv2"]);
+        Assert.Equal(before["conv2"], after["conv2"]);
+        Assert.True(Distiller.Typed.Quantization.InPlaceWeightQuantization.IsAttached(model.named_modules().Single(m => m.name == "conv2").module));
+        Assert.False(Distiller.Typed.Quantization.InPlaceWeightQuantization.IsAttached(model.named_modules().Single(m => m.name == "conv1").module));
 
         using var output = model.call(randn(2, 1, 4, 4));
         Assert.Equal(new long[] { 2, 10 }, output.shape);

@@ -26,7 +26,7 @@ public class RootCallTests
         quantizer.PrepareModel();
         using var hooks = new PolicyList(model, [new QuantizationPolicy(quantizer)]);
         using var data = FashionMnist.Load(FashionMnist.ShippedSubsetDirectory, DataSplit.Train);
-        var trainer = new ClassifierTrainer(model, optimizer, hooks, CPU);
+        var trainer = new ClassifierTrainer(model, optimizer, hooks, CPU, new Distiller.Typed.Training.NonFiniteLossGuard());
 
         trainer.TrainEpoch(0, data, 16, ClassifierJob.ShuffleSeed(1, 0), 2, null);
         // The EMA of the inputs' maximum after two batches: the pre-hook saw both (a skipped hook leaves it at 0).

@@ -16,7 +16,7 @@ public static class ModelSparsity
         {
             if (parameter.dim() is not (2 or 4))
                 continue;
-            zeros += parameter.eq(0).sum().item<long>();
+            zeros += parameter.logical_not().sum().item<long>();
             total += parameter.numel();
         }
         return total == 0 ? 0 : 100.0 * zeros / total;

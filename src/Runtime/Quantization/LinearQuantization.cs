@@ -32,7 +32,7 @@ public static class LinearQuantization
         var sat = PrepareSaturation(saturation);
         double n = restrictQRange ? Math.Pow(2, numBits - 1) - 1 : (Math.Pow(2, numBits) - 1) / 2;
         // All-zero ranges quantize to 0 with scale 1.
-        sat = torch.where(sat.eq(0), torch.full_like(sat, n), sat);
+        sat = torch.where(sat.logical_not(), torch.full_like(sat, n), sat);
         // n / sat computed as torch's Python `n / tensor` does (reciprocal, then multiply) so float32 results match Distiller's.
         var scale = sat.reciprocal() * n;
         return (scale, torch.zeros_like(scale));
@@ -73,7 +73,7 @@ public static class LinearQuantization
         satMin = torch.minimum(satMin, torch.zeros_like(satMin));
         satMax = torch.maximum(satMax, torch.zeros_like(satMax));
         var diff = satMax - satMin;
-        diff = torch.where(diff.eq(0), torch.full_like(diff, n), diff);
+        diff = torch.where(diff.logical_not(), torch.full_like(diff, n), diff);
         var scale = diff.reciprocal() * n;
         var zeroPoint = scale * satMin;
         if (integralZeroPoint)

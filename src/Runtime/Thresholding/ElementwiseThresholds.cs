@@ -70,7 +70,7 @@ public static class ElementwiseThresholds
         ArgumentNullException.ThrowIfNull(tensor);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var zeros = tensor.eq(0).sum().ToInt64();
+        var zeros = tensor.logical_not().sum().ToInt64();
         return (double)zeros / tensor.numel();
     }
 }

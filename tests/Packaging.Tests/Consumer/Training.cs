@@ -33,7 +33,7 @@ public static class Training
 
             scheduler.OnEpochEnd(epoch);
             foreach (var (name, parameter) in model.named_parameters())
-                Console.WriteLine($"sparsity {epoch} {name} {parameter.eq(0).sum().item<long>()} {parameter.numel()}");
+                Console.WriteLine($"sparsity {epoch} {name} {parameter.logical_not().sum().item<long>()} {parameter.numel()}");
         }
     }
 }

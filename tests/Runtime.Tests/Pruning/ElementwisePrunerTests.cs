@@ -215,7 +215,7 @@ public class AutomatedGradualPrunerTests
         pruner.SetParameterMask(w, "fc.weight", masks, Meta(4, 0, 18, 2));
         pruner.SetParameterMask(w, "fc.bias", masks, Meta(4, 0, 18, 2));
         var mask = masks["fc.weight"].Mask!;
-        Assert.Equal(547, mask.eq(0).sum().ToInt64());
+        Assert.Equal(547, mask.logical_not().sum().ToInt64());
         Assert.Equal(0f, mask.reshape(-1)[546].ToSingle());  // the 547th smallest is pruned
         Assert.Equal(1f, mask.reshape(-1)[547].ToSingle());
         Assert.Null(masks["fc.bias"].Mask);

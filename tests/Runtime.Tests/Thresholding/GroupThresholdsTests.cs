@@ -59,8 +59,8 @@ public class GroupThresholdsTests
         Assert.Equal(new float[] { 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1 }, Values(mask));
         // masked tensor sparsity == mask sparsity (6 of 12 zero)
         var masked = p.mul(mask);
-        Assert.Equal(6L, masked.eq(0).sum().item<long>());
-        Assert.Equal(6L, mask.eq(0).sum().item<long>());
+        Assert.Equal(6L, masked.logical_not().sum().item<long>());
+        Assert.Equal(6L, mask.logical_not().sum().item<long>());
     }
 
     [Fact]

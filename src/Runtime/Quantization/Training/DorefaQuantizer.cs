@@ -33,7 +33,7 @@ public class DorefaQuantizer : Quantizer
             using (torch.no_grad())
             {
                 var e = w.abs().mean();
-                binary = torch.where(w.eq(0), torch.ones_like(w), w.sign()) * e;
+                binary = torch.where(w.logical_not(), torch.ones_like(w), w.sign()) * e;
             }
             result = LinearQuantization.StraightThrough(w, binary);
         }

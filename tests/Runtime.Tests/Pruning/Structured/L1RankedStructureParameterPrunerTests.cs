@@ -77,9 +77,9 @@ public class L1RankedStructureParameterPrunerTests
         Prune(new L1RankedStructureParameterPruner("channel_pruner", "Channels", 0.1, ["conv1.weight"]), model, masks, "conv1.weight");
         // expected_pruning = int(0.1 * 16) / 16 = 1/16 of the channels
         var mask = masks["conv1.weight"].Mask!;
-        var zeroChannels = mask.abs().sum([0, 2, 3]).eq(0).sum().item<long>();
+        var zeroChannels = mask.abs().sum([0, 2, 3]).logical_not().sum().item<long>();
         Assert.Equal(1L, zeroChannels);
-        Assert.Equal(16 * 9L, mask.eq(0).sum().item<long>());
+        Assert.Equal(16 * 9L, mask.logical_not().sum().item<long>());
     }
 
     [Fact]

@@ -111,7 +111,7 @@ public class StructuredMaskDtypeTests
         new L1RankedStructureParameterPruner("p", "Filters", 0.5, ["a.weight"]).SetParameterMask(p, "a.weight", masks, Meta(model));
         Assert.Equal(ScalarType.Float64, masks["a.weight"].Mask!.dtype);
         Assert.Equal(p.device.ToString(), masks["a.weight"].Mask!.device.ToString());
-        Assert.Equal(8L, masks["a.weight"].Mask!.eq(0).sum().item<long>()); // 2 filters x 4 elements
+        Assert.Equal(8L, masks["a.weight"].Mask!.logical_not().sum().item<long>()); // 2 filters x 4 elements
     }
 
     [Fact]

@@ -9,8 +9,8 @@ namespace Distiller.Typed.Benchmarks;
 
 /// <summary>
 /// The cost of the CPU-kernel guard: a ResNet-20 training step (batch 128, 3×32×32) and an evaluation pass
-/// (no_grad, eval mode, batch 256) with libtorch's kernels capped at AVX2 (<c>DISTILLER_TYPED_CPU_KERNELS=safe</c>,
-/// the baseline) and with libtorch's own choice (<c>native</c>: AVX-512 where the processor has it). Each job is its
+/// (no_grad, eval mode, batch 256) with the guard's safe kernels (<c>DISTILLER_TYPED_CPU_KERNELS=safe</c>: oneDNN off,
+/// ATen at AVX2; the baseline) and with libtorch's own choice (<c>native</c>: oneDNN, AVX-512 where the processor has it). Each job is its
 /// own process, since libtorch fixes its kernels once per process. The step uses learning rate 0, so that a NaN the
 /// native kernels may produce on an affected processor cannot reach the weights and change what later steps compute.
 /// Run: <c>dotnet run -c Release --project benchmarks/Distiller.Typed.Benchmarks -- --filter '*CpuKernelGuard*'</c>
@@ -34,7 +34,7 @@ public class CpuKernelGuardBenchmarks
             // BenchmarkDotNet's generated project skips Directory.Build.targets, and with it the Debian 12 libstdc++
             // workaround (build/LibTorchSharp.WeakGlibcxxVersion.targets) that lets libtorch load here.
             var job = Job.Default.WithArguments([new MsBuildArgument("/p:ImportDirectoryBuildTargets=true")]);
-            AddJob(job.WithEnvironmentVariable(CpuKernelGuard.SwitchVariable, "safe").WithId("guard-AVX2").AsBaseline());
+            AddJob(job.WithEnvironmentVariable(CpuKernelGuard.SwitchVariable, "safe").WithId("guard-safe").AsBaseline());
             AddJob(job.WithEnvironmentVariable(CpuKernelGuard.SwitchVariable, "native").WithId("native"));
         }
     }

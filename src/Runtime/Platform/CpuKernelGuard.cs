@@ -5,20 +5,24 @@ namespace Distiller.Typed.Platform;
 /// <summary>
 /// Makes libtorch's CPU backend numerically safe before libtorch picks its kernels.
 /// <para>
-/// On AMD family 26 processors (Zen 5) with AVX-512, libtorch 2.10's AVX-512 kernels (oneDNN 3.7.1's convolution
-/// backward, and ATen's own) return NaN now and then: a plain TorchSharp conv2d forward + backward at 8→8 channels,
-/// 3×3, 28×28, batch 128 gave a NaN input gradient in 5 of 96 iterations at two threads. Capping both kernel sets at
-/// AVX2 (<c>ATEN_CPU_CAPABILITY=avx2</c>, <c>DNNL_MAX_CPU_ISA=AVX2</c>) removes it. Both are read by libtorch from
-/// the C runtime's environment the first time it dispatches a kernel, so the guard sets them there (not through
-/// <see cref="Environment.SetEnvironmentVariable(string, string)"/>, which on Linux libtorch never sees) and must run
-/// before the first torch operation: the runtime assembly and every project the generator runs in call
-/// <see cref="EnsureApplied"/> from a module initializer.
+/// On AMD family 26 processors (Zen 5) with AVX-512, libtorch 2.10's oneDNN 3.7.1 convolutions return NaN or plainly
+/// wrong values, and not only in its AVX-512 kernels: measured against float64 (forward, input and weight gradients),
+/// 8→8 channels at 28×28, batch 128, was wrong or NaN in 29 of 40 iterations with libtorch's own choice (AVX-512), and
+/// 12→16 channels at 4×4, batch 16, was 43 % off in 40 of 40 iterations with oneDNN capped at AVX2. ATen's own
+/// convolution kernels (im2col and GEMM) were right in every case. So the guard turns oneDNN off
+/// (<see cref="LibTorchCpu.DisableOneDnn"/>, Python's <c>torch.backends.mkldnn.enabled = False</c>), caps ATen's
+/// vectorised kernels at AVX2 (<c>ATEN_CPU_CAPABILITY=avx2</c>) and caps whatever still reaches oneDNN at SSE4.1
+/// (<c>DNNL_MAX_CPU_ISA=SSE41</c>, the one oneDNN kernel set that was right on every shape). The two variables are
+/// read by libtorch from the C runtime's environment the first time it dispatches a kernel, so the guard sets them
+/// there (not through <see cref="Environment.SetEnvironmentVariable(string, string)"/>, which on Linux libtorch never
+/// sees) and must run before the first torch operation: the runtime assembly and every project the generator runs in
+/// call <see cref="EnsureApplied"/> from a module initializer. The oneDNN switch works whenever it is set.
 /// </para>
 /// <para>
-/// <c>DISTILLER_TYPED_CPU_KERNELS</c> chooses: <c>auto</c> (default: cap on the processors known to need it),
-/// <c>safe</c> (cap on any processor) or <c>native</c> (never cap). A value the user already gave either libtorch
-/// variable is kept. The guard also turns NNPACK off (<see cref="LibTorchCpu.DisableNnpack"/>) so that processors
-/// NNPACK does not support are not told so before every convolution.
+/// <c>DISTILLER_TYPED_CPU_KERNELS</c> chooses: <c>auto</c> (default: safe kernels on the processors known to need
+/// them), <c>safe</c> (on any processor) or <c>native</c> (libtorch's own choice). A value the user already gave either
+/// libtorch variable is kept. The guard also turns NNPACK off (<see cref="LibTorchCpu.DisableNnpack"/>) so that
+/// processors NNPACK does not support are not told so before every convolution.
 /// </para>
 /// </summary>
 public static class CpuKernelGuard
@@ -61,9 +65,16 @@ public static class CpuKernelGuard
                 choice = choice with
                 {
                     Warnings = [.. choice.Warnings,
-                        $"libtorch was loaded before Distiller.Typed's CPU-kernel guard ran, so it may already have chosen its kernels. " +
-                        $"Call {nameof(CpuKernelGuard)}.{nameof(EnsureApplied)}() before the first torch call, or start the program with " +
-                        $"{AtenVariable}=avx2 {OneDnnVariable}=AVX2 in its environment."],
+                        $"libtorch was loaded before Distiller.Typed's CPU-kernel guard ran, so it may already have chosen its kernel sets " +
+                        $"(oneDNN is off regardless). Call {nameof(CpuKernelGuard)}.{nameof(EnsureApplied)}() before the first torch call, or start " +
+                        $"the program with {AtenVariable}=avx2 {OneDnnVariable}=SSE41 in its environment."],
+                };
+            if (choice.Capped && !LibTorchCpu.DisableOneDnn())
+                choice = choice with
+                {
+                    Warnings = [.. choice.Warnings,
+                        "this libtorch does not export at::Context::setUserEnabledMkldnn, so oneDNN stays on (capped at SSE4.1 through " +
+                        $"{OneDnnVariable}); run the convolution self-check of docs/cpu-kernels.md."],
                 };
             LibTorchCpu.DisableNnpack();
             foreach (var warning in choice.Warnings)
@@ -92,14 +103,14 @@ public static class CpuKernelGuard
         else if (mode == "safe")
             (cap, reason) = (true, $"{SwitchVariable}=safe");
         else if (NeedsCap(cpu))
-            (cap, reason) = (true, "libtorch 2.10's AVX-512 convolution kernels return NaN now and then on AMD family 26 (Zen 5)");
+            (cap, reason) = (true, "libtorch 2.10's oneDNN convolutions return NaN or wrong values on AMD family 26 (Zen 5)");
         else
             (cap, reason) = (false, cpu.HasAvx512 ? "no known kernel fault on this processor" : "no AVX-512 kernels to avoid");
 
         var variables = new List<KeyValuePair<string, string>>();
         if (cap)
         {
-            foreach (var (name, value) in new[] { (AtenVariable, "avx2"), (OneDnnVariable, "AVX2") })
+            foreach (var (name, value) in new[] { (AtenVariable, "avx2"), (OneDnnVariable, "SSE41") })
             {
                 if (environment(name) is { Length: > 0 } given)
                     reason += $"; {name}={given} kept as given";
@@ -110,7 +121,7 @@ public static class CpuKernelGuard
         return new CpuKernelChoice(cpu, cap, reason, variables, warnings);
     }
 
-    /// <summary>AMD Zen 5 and later with AVX-512: the processors on which libtorch 2.10's AVX-512 kernels were seen to fail.</summary>
+    /// <summary>AMD Zen 5 and later with AVX-512: the processors on which libtorch 2.10's oneDNN convolutions were seen to fail.</summary>
     public static bool NeedsCap(CpuIdentity cpu) => cpu.IsAmd && cpu.Family >= 0x1A && cpu.HasAvx512;
 
 #pragma warning disable CA2255 // a library module initializer, deliberately: it must run before the first torch call

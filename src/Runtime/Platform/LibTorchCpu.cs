@@ -6,7 +6,7 @@ namespace Distiller.Typed.Platform;
 /// <summary>
 /// The few switches of libtorch's CPU library that TorchSharp does not expose, reached through the C++ symbols
 /// libtorch_cpu exports (<c>at::globalContext()</c>, <c>at::Context::setUserEnabledNNPACK</c>,
-/// <c>at::get_cpu_capability()</c>). Where a symbol cannot be found (another platform, another libtorch) the switch
+/// <c>at::Context::setUserEnabledMkldnn</c>, <c>at::get_cpu_capability()</c>). Where a symbol cannot be found (another platform, another libtorch) the switch
 /// is reported as unavailable, never guessed.
 /// </summary>
 internal static unsafe class LibTorchCpu
@@ -17,6 +17,8 @@ internal static unsafe class LibTorchCpu
     // Itanium C++ ABI (Linux, macOS); MSVC on Windows.
     private static readonly string GlobalContextSymbol = OperatingSystem.IsWindows() ? "?globalContext@at@@YAAEAVContext@1@XZ" : "_ZN2at13globalContextEv";
     private static readonly string SetNnpackSymbol = OperatingSystem.IsWindows() ? "?setUserEnabledNNPACK@Context@at@@QEAAX_N@Z" : "_ZN2at7Context20setUserEnabledNNPACKEb";
+    private static readonly string SetMkldnnSymbol = OperatingSystem.IsWindows() ? "?setUserEnabledMkldnn@Context@at@@QEAAX_N@Z" : "_ZN2at7Context20setUserEnabledMkldnnEb";
+    private static readonly string MkldnnEnabledSymbol = OperatingSystem.IsWindows() ? "?userEnabledMkldnn@Context@at@@QEBA_NXZ" : "_ZNK2at7Context17userEnabledMkldnnEv";
     private const string CpuCapabilitySymbol = "_ZN2at18get_cpu_capabilityB5cxx11Ev";
 
     /// <summary>True when libtorch_cpu is already mapped into this process (Linux; false where it cannot be told).</summary>
@@ -33,25 +35,38 @@ internal static unsafe class LibTorchCpu
     /// Unsupported hardware." each time; where NNPACK works, libtorch's other CPU kernels do the same job.
     /// Returns false when the switch is not available.
     /// </summary>
-    public static bool DisableNnpack()
+    public static bool DisableNnpack() => TrySetFlag(SetNnpackSymbol, false);
+
+    /// <summary>
+    /// Turns oneDNN (MKL-DNN) off for the operations that would use it, convolutions above all
+    /// (<c>torch.backends.mkldnn.enabled = False</c>): libtorch then runs ATen's own kernels. Unlike the kernel-set
+    /// variables this takes effect at any time, for every later call. Returns false when the switch is not available.
+    /// </summary>
+    public static bool DisableOneDnn() => TrySetFlag(SetMkldnnSymbol, false);
+
+    /// <summary>Whether libtorch may use oneDNN (<c>torch.backends.mkldnn.enabled</c>); null where it cannot be asked.</summary>
+    public static bool? OneDnnEnabled()
+    {
+        if (!TryGetExport(GlobalContextSymbol, out var globalContext) || !TryGetExport(MkldnnEnabledSymbol, out var enabled))
+            return null;
+        var context = ((delegate* unmanaged<IntPtr>)globalContext)();
+        return ((delegate* unmanaged<IntPtr, byte>)enabled)(context) != 0;
+    }
+
+    private static bool TrySetFlag(string setterSymbol, bool enabled)
     {
         try
         {
-            return SetNnpack(false);
+            if (!TryGetExport(GlobalContextSymbol, out var globalContext) || !TryGetExport(setterSymbol, out var setter))
+                return false;
+            var context = ((delegate* unmanaged<IntPtr>)globalContext)();
+            ((delegate* unmanaged<IntPtr, byte, void>)setter)(context, enabled ? (byte)1 : (byte)0);
+            return true;
         }
         catch (Exception) // whatever stops TorchSharp loading here, its own first call reports it with context
         {
             return false;
         }
-    }
-
-    private static bool SetNnpack(bool enabled)
-    {
-        if (!TryGetExport(GlobalContextSymbol, out var globalContext) || !TryGetExport(SetNnpackSymbol, out var setNnpack))
-            return false;
-        var context = ((delegate* unmanaged<IntPtr>)globalContext)();
-        ((delegate* unmanaged<IntPtr, byte, void>)setNnpack)(context, enabled ? (byte)1 : (byte)0);
-        return true;
     }
 
     /// <summary>

@@ -41,9 +41,9 @@ public sealed class NonFiniteLossGuard
             : "No checkpoint was saved before it.";
         var kernels = CpuKernelGuard.Choice;
         var kernelHint = kernels.Capped
-            ? "CPU kernels are capped at AVX2, so the known AVX-512 kernel fault is ruled out"
+            ? "the CPU kernels are the safe ones (oneDNN off, ATen at AVX2), so the known oneDNN fault is ruled out"
             : $"CPU kernels that compute NaN on this processor ({kernels.Cpu}; the guard left libtorch's own choice: " +
-              $"rerun with {CpuKernelGuard.SwitchVariable}=safe to cap them at AVX2)";
+              $"rerun with {CpuKernelGuard.SwitchVariable}=safe for the safe kernels)";
         return string.Create(CultureInfo.InvariantCulture,
             $"The {phase} loss became {value} at epoch {epoch + 1}, minibatch {minibatch + 1}; the run stops here, since nothing computed after it would be a result. " +
             $"{checkpoint} Likely causes: a learning rate too high for this model and batch size (lower it); a regularizer strength or quantization setting " +

@@ -20,6 +20,15 @@ public class CpuKernelGuardAppliedTests
     }
 
     [Fact]
+    public void OneDnnIsOffExactlyWhenTheGuardChoseTheSafeKernels()
+    {
+        var enabled = LibTorchCpu.OneDnnEnabled();
+        if (enabled is null)
+            return; // not exported by this libtorch: the guard warned instead (see EnsureApplied)
+        Assert.Equal(!CpuKernelGuard.Choice.Capped, enabled.Value);
+    }
+
+    [Fact]
     public void TheCRuntimeEnvironmentHoldsWhatTheGuardSet()
     {
         if (!OperatingSystem.IsLinux())

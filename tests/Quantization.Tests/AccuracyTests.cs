@@ -115,15 +115,7 @@ public sealed class SmallCnn : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary>
-/// Runs alone, after the parallel tests: training draws from torch's global random generator, which other tests
-/// running at the same time would advance, making the trained model (and its accuracy) vary from run to run.
-/// </summary>
-[CollectionDefinition(nameof(AccuracyCollection), DisableParallelization = true)]
-public sealed class AccuracyCollection { }
-
 /// <summary>The "done when": 8-bit PTQ after calibration and DoReFa w4/a8 training keep Fashion-MNIST accuracy.</summary>
-[Collection(nameof(AccuracyCollection))]
 public class AccuracyTests : IClassFixture<FashionMnistFixture>
 {
     private readonly FashionMnistFixture _data;

@@ -13,7 +13,6 @@ namespace Distiller.Typed.Tests.Scheduling;
 /// fc3 0.05→0.75 on epochs 0..18 every 2. After training, each pruned weight has int(final × numel) zeros,
 /// give or take one element.
 /// </summary>
-[Collection(nameof(SeededTrainingCollection))]
 public class AgpTrainingTests
 {
     [Fact]

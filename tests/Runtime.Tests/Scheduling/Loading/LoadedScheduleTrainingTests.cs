@@ -7,7 +7,6 @@ using static TorchSharp.torch;
 namespace Distiller.Typed.Tests.Scheduling.Loading;
 
 /// <summary>A schedule loaded at run time drives a training loop; a spec written in code builds the same scheduler.</summary>
-[Collection(nameof(SeededTrainingCollection))]
 public class LoadedScheduleTrainingTests
 {
     private const string AgpSchedule = """

@@ -219,9 +219,9 @@ public static class ClassifierJob
             var kind = hooks is SchedulerHooks { Scheduler.Policies: var policies } && policies.Any(p => p.Policy is not LRPolicy)
                 ? $"Compressed model ({schedule})"
                 : schedule is null ? "Dense model" : $"Dense model (learning-rate schedule {schedule})";
-            var validated = validation is null ? "test set validates" : "validation";
+            var validated = validation is null ? "the test set validates" : "validation";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{kind} ({settings.Arch}): test top-1 {tested.Top1:F2}%  top-5 {tested.Top5:F2}%  ({validated}: last top-1 {last.Top1:F2}%, best {bestTop1:F2}% at epoch {bestEpoch + 1})"));
+                $"{kind} ({settings.Arch}): top-1 {tested.Top1:F2}%  top-5 {tested.Top5:F2}% on the test set  ({validated}: last top-1 {last.Top1:F2}%, best {bestTop1:F2}% at epoch {bestEpoch + 1})"));
             final = new JobResult(last.Top1, bestTop1, bestEpoch, ModelSparsity.TotalPercent(model), outDir, tested.Top1);
         }
         else

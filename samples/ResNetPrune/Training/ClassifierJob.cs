@@ -387,6 +387,11 @@ public static class ClassifierJob
         foreach (var (flag, folder) in new[] { ("--out-dir", settings.OutDir), ("--data", settings.DataDirectory) })
             if (folder is { Length: 0 })
                 throw new ArgumentException($"{flag}: the folder name is empty; give a folder.");
+        if (settings.Distillation is { Pretrained: true, TeacherCheckpoint: null } kd)
+            throw new ArgumentException(
+                $"--kd-pretrained: this program has no pre-trained {kd.TeacherArch} weights to load (Distiller takes them from torchvision's model zoo; " +
+                $"none exists for Fashion-MNIST and the program uses no network). Train the teacher with this program (--arch {kd.TeacherArch} --out-dir logs/teacher) " +
+                "and pass its weights with --kd-resume logs/teacher/best.ckpt.");
         if (settings.Experiment.Sense is { } sense && settings.ResumeFrom is null && settings.ExpLoadWeightsFrom is null)
             throw new ArgumentException($"--sense {sense.Name()} measures trained weights: pass the checkpoint with --resume-from PATH (or --exp-load-weights-from PATH).");
         if (settings.Evaluate && settings.ResumeFrom is null && settings.ExpLoadWeightsFrom is null)

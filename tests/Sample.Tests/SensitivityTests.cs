@@ -95,6 +95,8 @@ public sealed class SensitivityTests : IDisposable
     [InlineData("--sense-range 0 1 0", "--sense-range 0 1 0: STEP must be greater than 0")]
     [InlineData("--sense-range 0.5 0.2 0.1", "END must be greater than START")]
     [InlineData("--sense-range 0 1.5 0.25", "the levels reach 1.25")]
+    [InlineData("--sense-range 0 1", "--sense-range takes three numbers, START END STEP (e.g. 0 0.95 0.05); got 2.")]
+    [InlineData("--sense-range 0 1 0.1 0.2", "got 4.")]
     [InlineData("--vs 1.5", "--validation-split must be in [0, 1)")]
     [InlineData("--validation-split -0.1", "--validation-split must be in [0, 1)")]
     [InlineData("--print-freq 0", "--print-freq must be at least 1")]

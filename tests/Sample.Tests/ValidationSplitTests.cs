@@ -1,4 +1,9 @@
+using System.Globalization;
+using Distiller.Typed.Samples.ResNetPrune.Checkpoints;
 using Distiller.Typed.Samples.ResNetPrune.Data;
+using Distiller.Typed.Samples.ResNetPrune.Models;
+using Distiller.Typed.Samples.ResNetPrune.Training;
+using static TorchSharp.torch;
 
 namespace Distiller.Typed.Sample.Tests;
 
@@ -66,5 +71,51 @@ public sealed class ValidationSplitTests : IDisposable
 
         var zero = ProgramRunner.Run(ProgramRunner.Tiny(Path.Combine(_root, "b"), 1, "--vs", "0"));
         Assert.Contains("(2000 training, the test set validates, 500 test images)", zero.Output);
+    }
+
+    [Fact]
+    public void Name_names_the_default_output_folder_and_is_reported_when_out_dir_overrides_it()
+    {
+        var (code, output, error) = ProgramRunner.Run(ProgramRunner.Tiny(Path.Combine(_root, "n"), 1, "--name", "exp7"));
+        Assert.True(code == 0, error);
+        Assert.Contains($"Warning: --name exp7 names the default output folder (logs/exp7___TIMESTAMP); --out-dir {Path.Combine(_root, "n")} is used as given.", output);
+
+        var cwd = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = _root; // the default folder is relative: logs/NAME___TIMESTAMP
+        try
+        {
+            var args = ProgramRunner.Tiny("unused", 1, "--name", "exp7").ToList();
+            args.RemoveRange(args.IndexOf("--out-dir"), 2);
+            Assert.Equal(0, ProgramRunner.Run([.. args]).ExitCode);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = cwd;
+        }
+        Assert.Single(Directory.GetDirectories(Path.Combine(_root, "logs"), "exp7___*"));
+    }
+
+    [Fact]
+    public void The_epochs_validation_top1_is_the_checkpoints_accuracy_on_the_held_out_images()
+    {
+        var dir = Path.Combine(_root, "v");
+        Assert.Equal(0, ProgramRunner.Run(ProgramRunner.Tiny(dir, 1)).ExitCode); // seed 5, 3 batches of 16
+        var top1 = double.Parse(File.ReadAllLines(Path.Combine(dir, MetricsCsv.FileName))[1].Split(',')[4], CultureInfo.InvariantCulture);
+
+        var checkpoint = Path.Combine(dir, ClassifierJob.CheckpointFileName);
+        using var model = Architectures.Create(Checkpoint.ReadInfo(checkpoint).Arch);
+        Checkpoint.Load(checkpoint, model);
+        model.eval();
+        using var images = FashionMnist.Load(FashionMnist.ShippedSubsetDirectory, DataSplit.Train);
+        var (train, validation) = ValidationSplit.Split(images, 0.1, seed: 5);
+        using (train)
+        using (validation)
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            var first = validation.Batch(Enumerable.Range(0, 48).Select(i => (long)i).ToArray(), CPU);
+            var correct = Accuracy.CorrectTopK(model.call(first.Input), first.Target, 1);
+            Assert.Equal(Math.Round(100.0 * correct / 48, 3), top1);
+        }
     }
 }

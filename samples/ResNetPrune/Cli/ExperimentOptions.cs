@@ -39,7 +39,7 @@ public sealed class ExperimentOptions
     {
         Description = "The sparsity levels to test: START END STEP as numpy.arange (END excluded)",
         HelpName = "START END STEP",
-        Arity = new ArgumentArity(3, 3),
+        Arity = ArgumentArity.OneOrMore, // three, checked below with a message that says so
         AllowMultipleArgumentsPerToken = true,
         DefaultValueFactory = _ => [SensitivityRange.Default.Start, SensitivityRange.Default.End, SensitivityRange.Default.Step],
     };
@@ -71,7 +71,10 @@ public sealed class ExperimentOptions
         {
             var values = result.GetValueOrDefault<double[]>();
             if (values is not { Length: 3 })
+            {
+                result.AddError($"--sense-range takes three numbers, START END STEP (e.g. 0 0.95 0.05); got {values?.Length ?? 0}.");
                 return;
+            }
             try
             {
                 new SensitivityRange(values[0], values[1], values[2]).Levels();

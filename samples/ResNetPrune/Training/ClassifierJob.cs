@@ -60,6 +60,8 @@ public static class ClassifierJob
         var sense = settings.Experiment.Sense;
         var trains = !settings.Evaluate && settings.Summary is null && settings.PostTrainQuantization.Calibration is null && sense is null;
         var outDir = settings.OutDir ?? Path.Combine("logs", $"{settings.Experiment.Name ?? settings.Arch}___{DateTime.Now:yyyy.MM.dd-HHmmss}");
+        if (settings.Experiment.Name is { } experimentName && settings.OutDir is not null)
+            output.WriteLine($"Warning: --name {experimentName} names the default output folder (logs/{experimentName}___TIMESTAMP); --out-dir {settings.OutDir} is used as given.");
         using var folder = trains ? RunFolder.Open(outDir, settings.ResumeFrom, settings.OverwriteOutDir, output, beforeWriteStep) : null;
 
         var resumed = settings.ResumeFrom is null ? null : Checkpoint.ReadInfo(settings.ResumeFrom);

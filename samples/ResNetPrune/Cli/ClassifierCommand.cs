@@ -107,6 +107,7 @@ public sealed class ClassifierCommand
     };
     private readonly DistillationOptions _distillation = new(Architectures.Names);
     private readonly PostTrainQuantizationOptions _quantization = new();
+    private readonly ExperimentOptions _experiment = new();
 
     public ClassifierCommand(Func<ClassifierSettings, TextWriter, int> run)
     {
@@ -128,8 +129,10 @@ public sealed class ClassifierCommand
             Root.Options.Add(option);
         _distillation.AddTo(Root);
         _quantization.AddTo(Root);
+        _experiment.AddTo(Root);
         Root.SetAction(parse => ErrorPolicy.Run(() => run(Read(parse), parse.InvocationConfiguration.Output), parse.InvocationConfiguration.Error));
         Root.Subcommands.Add(MakeSubsetCommand());
+        Root.Subcommands.Add(Sensitivity.SenseScheduleCommand.Create());
     }
 
     public RootCommand Root { get; }
@@ -156,6 +159,7 @@ public sealed class ClassifierCommand
         MaxBatches = parse.GetValue(_maxBatches),
         Distillation = _distillation.Read(parse),
         PostTrainQuantization = _quantization.Read(parse),
+        Experiment = _experiment.Read(parse),
     };
 
     private static Command MakeSubsetCommand()

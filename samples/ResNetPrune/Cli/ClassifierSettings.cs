@@ -28,4 +28,6 @@ public sealed record ClassifierSettings
     public int MaxBatches { get; init; }
     public DistillationSettings? Distillation { get; init; }
     public PostTrainQuantizationSettings PostTrainQuantization { get; init; } = new();
+    /// <summary>Sensitivity analysis, validation split, progress, name and confusion flags.</summary>
+    public ExperimentSettings Experiment { get; init; } = new();
 }

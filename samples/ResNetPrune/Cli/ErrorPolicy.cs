@@ -35,6 +35,18 @@ public static class ErrorPolicy
     }
 
     /// <summary>
+    /// Flags that do not parse or break a flag's rule (a value out of its range, an unknown choice): one
+    /// <c>error: MESSAGE</c> line each (the messages name the flag and what is valid) and exit code 1.
+    /// </summary>
+    public static int ReportParseErrors(IEnumerable<System.CommandLine.Parsing.ParseError> errors, TextWriter error)
+    {
+        foreach (var e in errors)
+            error.WriteLine($"error: {e.Message}");
+        error.WriteLine("Run with --help for every flag and its valid values.");
+        return UserErrorExitCode;
+    }
+
+    /// <summary>
     /// The exception types readers and checks use for bad input (each message names the file or flag), and a run
     /// that diverged (<see cref="NonFiniteLossException"/>: its message names the epoch, minibatch, last good
     /// checkpoint and likely causes).

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Distiller.Typed.Samples.ResNetPrune.Data;
@@ -60,8 +61,13 @@ public static class FashionMnist
             throw new InvalidDataException($"'{labelsPath}' has label {labels[badLabel]} at index {badLabel}; Fashion-MNIST labels are 0..{Classes - 1}. {HowToGet}");
 
         using var scope = NewDisposeScope();
+        // Scalars held for the whole expression: an implicit float-to-Scalar temporary was once freed under the call
+        // ("Unknown scalar type" from div_ in a full test run).
+        using var maxPixel = 255f.ToScalar();
+        using var mean = Mean.ToScalar();
+        using var stdDev = StdDev.ToScalar();
         var images = tensor(pixels, dtype: ScalarType.Byte).reshape(imageDims[0], 1, ImageSize, ImageSize)
-            .to_type(ScalarType.Float32).div_(255f).sub_(Mean).div_(StdDev);
+            .to_type(ScalarType.Float32).div_(maxPixel).sub_(mean).div_(stdDev);
         var targets = tensor(labels, dtype: ScalarType.Byte).to_type(ScalarType.Int64);
         return new LabeledImages(images.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope());
     }

@@ -8,6 +8,8 @@ using Distiller.Typed.Samples.ResNetPrune.Checkpoints;
 using Distiller.Typed.Samples.ResNetPrune.Cli;
 using Distiller.Typed.Samples.ResNetPrune.Data;
 using Distiller.Typed.Samples.ResNetPrune.Models;
+using Distiller.Typed.Samples.ResNetPrune.Sensitivity;
+using Distiller.Typed.Sensitivity;
 using Distiller.Typed.Samples.ResNetPrune.Summaries;
 using Distiller.Typed.Scheduling;
 using Distiller.Typed.Summaries;
@@ -55,8 +57,11 @@ public static class ClassifierJob
 
         // A training run takes its folder first: the lock, and the completion of a commit a killed run left there
         // (which may be the checkpoint it resumes from).
-        var trains = !settings.Evaluate && settings.Summary is null && settings.PostTrainQuantization.Calibration is null;
-        var outDir = settings.OutDir ?? Path.Combine("logs", $"{settings.Arch}___{DateTime.Now:yyyy.MM.dd-HHmmss}");
+        var sense = settings.Experiment.Sense;
+        var trains = !settings.Evaluate && settings.Summary is null && settings.PostTrainQuantization.Calibration is null && sense is null;
+        var outDir = settings.OutDir ?? Path.Combine("logs", $"{settings.Experiment.Name ?? settings.Arch}___{DateTime.Now:yyyy.MM.dd-HHmmss}");
+        if (settings.Experiment.Name is { } experimentName && settings.OutDir is not null)
+            output.WriteLine($"Warning: --name {experimentName} names the default output folder (logs/{experimentName}___TIMESTAMP); --out-dir {settings.OutDir} is used as given.");
         using var folder = trains ? RunFolder.Open(outDir, settings.ResumeFrom, settings.OverwriteOutDir, output, beforeWriteStep) : null;
 
         var resumed = settings.ResumeFrom is null ? null : Checkpoint.ReadInfo(settings.ResumeFrom);
@@ -97,8 +102,17 @@ public static class ClassifierJob
 
         var dataDirectory = FashionMnist.ResolveDirectory(settings.DataDirectory);
         using var test = FashionMnist.Load(dataDirectory, DataSplit.Test);
-        using var train = settings.Evaluate ? null : FashionMnist.Load(dataDirectory, DataSplit.Train);
-        output.WriteLine($"Data: {dataDirectory} ({train?.Count.ToString(CultureInfo.InvariantCulture) ?? "-"} training, {test.Count} test images)");
+        using var trainSet = trains ? FashionMnist.Load(dataDirectory, DataSplit.Train) : null;
+        // Distiller's split: validation (best checkpoint, metric-driven LR schedulers) on images held out of the
+        // training set, the test set only at the end; --vs 0 validates on the test set.
+        var (train, validation) = trainSet is not null && settings.Experiment.ValidationSplit > 0
+            ? ValidationSplit.Split(trainSet, settings.Experiment.ValidationSplit, seed)
+            : (trainSet, null);
+        using var trainSplit = ReferenceEquals(train, trainSet) ? null : train;
+        using var validationSplit = validation;
+        var validationSet = validation ?? test;
+        output.WriteLine($"Data: {dataDirectory} ({train?.Count.ToString(CultureInfo.InvariantCulture) ?? "-"} training, " +
+                         $"{(validation is null ? "the test set validates" : $"{validation.Count} validation (--vs {settings.Experiment.ValidationSplit.ToString(CultureInfo.InvariantCulture)})")}, {test.Count} test images)");
         output.WriteLine($"Model: {settings.Arch} on {device.type}, seed {seed}");
 
         using var teacher = settings.Distillation is { } kd ? CreateTeacher(kd, device, output) : null;
@@ -132,16 +146,19 @@ public static class ClassifierJob
             CollectCalibrationStats(model, test, portion, settings, device, output);
             return null;
         }
+        if (sense is { } group)
+        {
+            SensitivityJob.Run(model, group, settings.Experiment.SenseRange, test, data => trainer.Evaluate(data, settings.BatchSize, settings.MaxBatches),
+                outDir, settings.Arch, output);
+            return null;
+        }
         if (settings.Evaluate)
         {
             if (settings.PostTrainQuantization.QuantizeEval)
                 QuantizeForEvaluation(model, settings, device, output);
-            var result = trainer.Evaluate(test, settings.BatchSize, settings.MaxBatches);
-            var sparsityPercent = ModelSparsity.TotalPercent(model);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Test: loss {result.Loss:F4}  top1 {result.Top1:F2}  top5 {result.Top5:F2}  sparsity {sparsityPercent:F2}%"));
+            var result = Test(trainer, test, settings, output);
             WriteSparsityTable(model, output);
-            return new JobResult(result.Top1, result.Top1, -1, sparsityPercent, null);
+            return new JobResult(result.Top1, result.Top1, -1, ModelSparsity.TotalPercent(model), null, result.Top1);
         }
 
         output.WriteLine($"Logging to {Path.GetFullPath(outDir)}");
@@ -155,9 +172,10 @@ public static class ClassifierJob
             var epochContext = new EpochContext(model, hooks.Masks, epoch, optimizer);
             hooks.OnEpochBegin(epochContext);
             var lr = ClassifierTrainer.LearningRate(optimizer);
-            var progress = new ProgressBar(output, $"Epoch {epoch + 1}/{settings.Epochs}", ExpectedBatches(train!.Count, settings), interactive);
+            var progress = new ProgressBar(output, $"Epoch {epoch + 1}/{settings.Epochs}", ExpectedBatches(train!.Count, settings), interactive,
+                settings.Experiment.PrintFrequency);
             var trained_ = trainer.TrainEpoch(epoch, train, settings.BatchSize, ShuffleSeed(seed, epoch), settings.MaxBatches, progress);
-            last = trainer.Evaluate(test, settings.BatchSize, settings.MaxBatches);
+            last = trainer.Evaluate(validationSet, settings.BatchSize, settings.MaxBatches);
             var sparsity = ModelSparsity.TotalPercent(model);
             hooks.OnEpochEnd(new EpochContext(model, hooks.Masks, epoch, optimizer)
             {
@@ -198,13 +216,15 @@ public static class ClassifierJob
         JobResult? final = null;
         if (last is not null)
         {
+            var tested = Test(trainer, test, settings, output);
             var schedule = Path.GetFileName(settings.CompressionSchedule);
             var kind = hooks is SchedulerHooks { Scheduler.Policies: var policies } && policies.Any(p => p.Policy is not LRPolicy)
                 ? $"Compressed model ({schedule})"
                 : schedule is null ? "Dense model" : $"Dense model (learning-rate schedule {schedule})";
+            var validated = validation is null ? "the test set validates" : "validation";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{kind} ({settings.Arch}): top-1 {last.Top1:F2}%  top-5 {last.Top5:F2}%  (best top-1 {bestTop1:F2}% at epoch {bestEpoch + 1})"));
-            final = new JobResult(last.Top1, bestTop1, bestEpoch, ModelSparsity.TotalPercent(model), outDir);
+                $"{kind} ({settings.Arch}): top-1 {tested.Top1:F2}%  top-5 {tested.Top5:F2}% on the test set  ({validated}: last top-1 {last.Top1:F2}%, best {bestTop1:F2}% at epoch {bestEpoch + 1})"));
+            final = new JobResult(last.Top1, bestTop1, bestEpoch, ModelSparsity.TotalPercent(model), outDir, tested.Top1);
         }
         else
         {
@@ -212,6 +232,18 @@ public static class ClassifierJob
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Total time: {clock.Elapsed.TotalSeconds:F1} s"));
         return final;
+    }
+
+    /// <summary>The test-set evaluation of the model as it is (Distiller's <c>test</c>), with the confusion matrix under <c>--confusion</c>.</summary>
+    private static EvaluationResult Test(ClassifierTrainer trainer, LabeledImages test, ClassifierSettings settings, TextWriter output)
+    {
+        var confusion = settings.Experiment.Confusion ? new ConfusionMatrix(FashionMnist.Classes) : null;
+        var result = trainer.Evaluate(test, settings.BatchSize, settings.MaxBatches, confusion);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Test: loss {result.Loss:F4}  top1 {result.Top1:F2}  top5 {result.Top5:F2}  sparsity {ModelSparsity.TotalPercent(trainer.Model):F2}%"));
+        if (confusion is not null)
+            output.WriteLine("Confusion matrix (test set):" + Environment.NewLine + confusion.Format(FashionMnist.ClassNames));
+        return result;
     }
 
     private static void WriteSparsityTable(nn.Module model, TextWriter output)
@@ -357,6 +389,13 @@ public static class ClassifierJob
         foreach (var (flag, folder) in new[] { ("--out-dir", settings.OutDir), ("--data", settings.DataDirectory) })
             if (folder is { Length: 0 })
                 throw new ArgumentException($"{flag}: the folder name is empty; give a folder.");
+        if (settings.Distillation is { Pretrained: true, TeacherCheckpoint: null } kd)
+            throw new ArgumentException(
+                $"--kd-pretrained: this program has no pre-trained {kd.TeacherArch} weights to load (Distiller takes them from torchvision's model zoo; " +
+                $"none exists for Fashion-MNIST and the program uses no network). Train the teacher with this program (--arch {kd.TeacherArch} --out-dir logs/teacher) " +
+                "and pass its weights with --kd-resume logs/teacher/best.ckpt.");
+        if (settings.Experiment.Sense is { } sense && settings.ResumeFrom is null && settings.ExpLoadWeightsFrom is null)
+            throw new ArgumentException($"--sense {sense.Name()} measures trained weights: pass the checkpoint with --resume-from PATH (or --exp-load-weights-from PATH).");
         if (settings.Evaluate && settings.ResumeFrom is null && settings.ExpLoadWeightsFrom is null)
             throw new ArgumentException("--evaluate needs trained weights: pass the checkpoint to evaluate with --resume-from PATH (or --exp-load-weights-from PATH).");
         if (settings.ResumeFrom is not null && settings.ExpLoadWeightsFrom is not null)

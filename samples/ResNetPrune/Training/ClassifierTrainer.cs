@@ -70,7 +70,10 @@ public sealed class ClassifierTrainer(
             components.ToDictionary(c => c.Key, c => c.Value / seen));
     }
 
-    public EvaluationResult Evaluate(LabeledImages data, int batchSize, int maxBatches)
+    public nn.Module<Tensor, Tensor> Model => model;
+
+    /// <param name="confusion">Counts every sample's (label, prediction) when given (<c>--confusion</c>).</param>
+    public EvaluationResult Evaluate(LabeledImages data, int batchSize, int maxBatches, ConfusionMatrix? confusion = null)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -87,6 +90,7 @@ public sealed class ClassifierTrainer(
             lossSum += loss * batch.Length;
             top1 += Accuracy.CorrectTopK(output, target, 1);
             top5 += Accuracy.CorrectTopK(output, target, Math.Min(5, (int)output.shape[1]));
+            confusion?.Add(output, target);
             seen += batch.Length;
         }
         seen = Math.Max(seen, 1);

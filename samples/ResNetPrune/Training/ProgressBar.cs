@@ -4,9 +4,10 @@ namespace Distiller.Typed.Samples.ResNetPrune.Training;
 
 /// <summary>
 /// One epoch's progress: redrawn in place on a terminal, printed at every tenth of the epoch when the output is
-/// redirected (a log file gets ten lines, not thousands).
+/// redirected (a log file gets ten lines, not thousands), or every <c>printFrequency</c> minibatches and at the end
+/// when <c>--print-freq</c> is given (Distiller's print frequency).
 /// </summary>
-public sealed class ProgressBar(TextWriter output, string title, int total, bool interactive)
+public sealed class ProgressBar(TextWriter output, string title, int total, bool interactive, int? printFrequency = null)
 {
     private const int Width = 24;
     private int _lastPrintedTenth = -1;
@@ -18,6 +19,12 @@ public sealed class ProgressBar(TextWriter output, string title, int total, bool
         var filled = total == 0 ? Width : Width * done / total;
         var line = string.Create(CultureInfo.InvariantCulture,
             $"{title} [{new string('#', filled)}{new string('.', Width - filled)}] {done}/{total}  loss {loss:F4}  top1 {top1:F2}  lr {lr:G4}  sparsity {sparsity:F2}%");
+        if (printFrequency is { } every)
+        {
+            if (done % every == 0 || done == total)
+                output.WriteLine(line);
+            return;
+        }
         if (interactive)
         {
             output.Write('\r' + line);

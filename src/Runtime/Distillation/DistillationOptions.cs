@@ -6,18 +6,20 @@ namespace Distiller.Typed.Distillation;
 /// <summary>What the knowledge-distillation options asked for; null from <see cref="DistillationOptions.Read"/> when no teacher was named.</summary>
 /// <param name="TeacherArch">The teacher's architecture (<c>--kd-teacher</c>).</param>
 /// <param name="TeacherCheckpoint">The checkpoint holding the teacher's trained weights (<c>--kd-resume</c>), if any.</param>
+/// <param name="Pretrained"><c>--kd-pretrained</c>: the teacher starts from the program's pre-trained weights for its architecture.</param>
 public sealed record DistillationSettings(
     string TeacherArch,
     string? TeacherCheckpoint,
     double Temperature,
     DistillationLossWeights Weights,
-    int StartEpoch);
+    int StartEpoch,
+    bool Pretrained = false);
 
 /// <summary>
 /// The knowledge-distillation command-line options of Distiller's <c>add_distillation_args</c>, for any
 /// System.CommandLine program: <c>--kd-teacher</c>, <c>--kd-resume</c>, <c>--kd-temperature/--kd-temp</c>,
 /// <c>--kd-distill-wt/--kd-dw</c>, <c>--kd-student-wt/--kd-sw</c>, <c>--kd-teacher-wt/--kd-tw</c>,
-/// <c>--kd-start-epoch</c>. Add them with <see cref="AddTo"/>, read them with <see cref="Read"/>.
+/// <c>--kd-start-epoch</c>, <c>--kd-pretrained</c>. Add them with <see cref="AddTo"/>, read them with <see cref="Read"/>.
 /// </summary>
 public sealed class DistillationOptions
 {
@@ -41,6 +43,11 @@ public sealed class DistillationOptions
     {
         Description = "Path to a checkpoint from which to load the teacher's weights",
         HelpName = "PATH",
+    };
+
+    public Option<bool> Pretrained { get; } = new("--kd-pretrained")
+    {
+        Description = "Use a pre-trained model for the teacher (where the program has one for the architecture; --kd-resume loads trained weights from a checkpoint)",
     };
 
     public Option<double> Temperature { get; } = new("--kd-temperature", "--kd-temp")
@@ -78,7 +85,7 @@ public sealed class DistillationOptions
         DefaultValueFactory = _ => 0,
     };
 
-    public IEnumerable<Option> All => [Teacher, Resume, Temperature, DistillWeight, StudentWeight, TeacherWeight, StartEpoch];
+    public IEnumerable<Option> All => [Teacher, Resume, Pretrained, Temperature, DistillWeight, StudentWeight, TeacherWeight, StartEpoch];
 
     public void AddTo(Command command)
     {
@@ -102,7 +109,8 @@ public sealed class DistillationOptions
             result.GetValue(Resume),
             result.GetValue(Temperature),
             new DistillationLossWeights(result.GetValue(DistillWeight), result.GetValue(StudentWeight), result.GetValue(TeacherWeight)),
-            result.GetValue(StartEpoch));
+            result.GetValue(StartEpoch),
+            result.GetValue(Pretrained));
     }
 
     private static void Require<T>(OptionResult result, Option<T> option, Func<T, bool> valid, string rule)

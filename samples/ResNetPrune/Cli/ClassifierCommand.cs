@@ -107,6 +107,7 @@ public sealed class ClassifierCommand
     };
     private readonly DistillationOptions _distillation = new(Architectures.Names);
     private readonly PostTrainQuantizationOptions _quantization = new();
+    private readonly Thinning.ThinningOptions _thinning = new();
 
     public ClassifierCommand(Func<ClassifierSettings, TextWriter, int> run)
     {
@@ -128,6 +129,7 @@ public sealed class ClassifierCommand
             Root.Options.Add(option);
         _distillation.AddTo(Root);
         _quantization.AddTo(Root);
+        _thinning.AddTo(Root);
         Root.SetAction(parse => ErrorPolicy.Run(() => run(Read(parse), parse.InvocationConfiguration.Output), parse.InvocationConfiguration.Error));
         Root.Subcommands.Add(MakeSubsetCommand());
     }
@@ -156,6 +158,7 @@ public sealed class ClassifierCommand
         MaxBatches = parse.GetValue(_maxBatches),
         Distillation = _distillation.Read(parse),
         PostTrainQuantization = _quantization.Read(parse),
+        Thinnify = _thinning.Read(parse),
     };
 
     private static Command MakeSubsetCommand()

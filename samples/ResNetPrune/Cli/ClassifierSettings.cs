@@ -28,4 +28,6 @@ public sealed record ClassifierSettings
     public int MaxBatches { get; init; }
     public DistillationSettings? Distillation { get; init; }
     public PostTrainQuantizationSettings PostTrainQuantization { get; init; } = new();
+    /// <summary><c>--thinnify</c>: thin the <see cref="ResumeFrom"/> model, save and reload it.</summary>
+    public bool Thinnify { get; init; }
 }

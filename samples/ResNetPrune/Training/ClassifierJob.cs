@@ -55,7 +55,7 @@ public static class ClassifierJob
 
         // A training run takes its folder first: the lock, and the completion of a commit a killed run left there
         // (which may be the checkpoint it resumes from).
-        var trains = !settings.Evaluate && settings.Summary is null && settings.PostTrainQuantization.Calibration is null;
+        var trains = !settings.Evaluate && settings.Summary is null && settings.PostTrainQuantization.Calibration is null && !settings.Thinnify;
         var outDir = settings.OutDir ?? Path.Combine("logs", $"{settings.Arch}___{DateTime.Now:yyyy.MM.dd-HHmmss}");
         using var folder = trains ? RunFolder.Open(outDir, settings.ResumeFrom, settings.OverwriteOutDir, output, beforeWriteStep) : null;
 
@@ -94,6 +94,8 @@ public static class ClassifierJob
             WriteSummary(summary, settings.Arch, model, device, output);
             return null;
         }
+        if (settings.Thinnify)
+            return Thinning.ThinnifyJob.Run(settings, model, device, output);
 
         var dataDirectory = FashionMnist.ResolveDirectory(settings.DataDirectory);
         using var test = FashionMnist.Load(dataDirectory, DataSplit.Test);

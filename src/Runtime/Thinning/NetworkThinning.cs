@@ -49,8 +49,10 @@ public static class NetworkThinning
         var modules = model.named_modules().ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
         var groups = ChannelDependencies.Trace(model, inputShape);
         var plan = Plan(modules, groups, function, out var removedGroups, out var kept);
+        var dense = ThinShapes.Current(model);
         Apply(model, plan, optimizerState, masks);
-        ThinShapes.Record(model);
+        if (plan.Count > 0)
+            ThinShapes.Record(model, dense);
         return new ThinningResult(
             plan.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<int, long[]>)p.Value.ToDictionary(d => d.Key, d => d.Value.OrderBy(i => i).ToArray()), StringComparer.Ordinal),
             removedGroups, kept);

@@ -69,8 +69,8 @@ public class ThinShapesTests
         var other = new TinyResNet();
         var e = Assert.Throws<InvalidDataException>(() => ReadShapes(shapes).Apply(other, "thin.ckpt"));
         Assert.StartsWith("thin.ckpt: the checkpoint holds a thinned model whose shapes do not fit the model built to load it (TinyResNet)", e.Message);
-        Assert.Contains("'conv2.weight' [6, 3, 3, 3] is not a tensor of the model", e.Message);
-        Assert.Contains("'conv1.weight' is [3, 2, 3, 3] in the checkpoint, which thinning cannot make of the model's [4, 1, 3, 3]", e.Message);
+        Assert.Contains("'conv2.weight' [6, 4, 3, 3] is not a tensor of the model", e.Message);
+        Assert.Contains("'conv1.weight' was [4, 2, 3, 3] before thinning, but is [4, 1, 3, 3] in the model", e.Message);
         Assert.Contains("the model's 'layer1.0.conv1.weight' is not in the checkpoint", e.Message);
         Assert.Equal(new long[] { 4, 1, 3, 3 }, other.conv1.weight!.shape);
     }

@@ -84,6 +84,59 @@ public sealed partial class ThinnifyTests : IDisposable
         Assert.Equal(double.Parse(top1, CultureInfo.InvariantCulture), double.Parse(TestLine().Match(evalOutput).Groups[1].Value, CultureInfo.InvariantCulture), 2);
     }
 
+    private const string ThinningSchedule = """
+        version: 1
+        pruners:
+          filter_pruner:
+            class: L1RankedStructureParameterPruner_AGP
+            initial_sparsity: 0.10
+            final_sparsity: 0.50
+            group_type: Filters
+            weights: [layer1.0.conv1.weight, layer2.1.conv1.weight, layer3.2.conv1.weight]
+        extensions:
+          net_thinner:
+            class: FilterRemover
+            thinning_func_str: remove_filters
+            arch: resnet20_narrow
+            dataset: mnist
+        policies:
+          - pruner:
+              instance_name: filter_pruner
+            starting_epoch: 0
+            ending_epoch: 3
+            frequency: 1
+          - extension:
+              instance_name: net_thinner
+            epochs: [3]
+        """;
+
+    [Fact]
+    public void AFilterRemoverInTheScheduleThinsDuringTrainingAndTheRunResumesThin()
+    {
+        var schedule = Path.Combine(_dir, "thin.yaml");
+        File.WriteAllText(schedule, ThinningSchedule);
+        var run = Path.Combine(_dir, "run");
+
+        var (code, _, error) = ProgramRunner.Run(ProgramRunner.Tiny(run, 4, "--compress", schedule));
+        Assert.True(code == 0, error);
+
+        // AGP reaches final_sparsity 0.5 at epoch 2 (span ((3 − 0 − 1) // 1) · 1 = 2); the thinner removes those filters at epoch 3.
+        var checkpoint = Path.Combine(run, "checkpoint.ckpt");
+        var model = new ResNet20Narrow();
+        Checkpoint.Load(checkpoint, model);
+        Assert.Equal(new long[] { 4, 8, 3, 3 }, Module<Conv2d>(model, "layer1.0.conv1").weight!.shape);
+        Assert.Equal(new long[] { 8, 4, 3, 3 }, Module<Conv2d>(model, "layer1.0.conv2").weight!.shape);
+        Assert.Equal(new long[] { 8, 16, 3, 3 }, Module<Conv2d>(model, "layer2.1.conv1").weight!.shape);
+        Assert.Equal(new long[] { 16, 32, 3, 3 }, Module<Conv2d>(model, "layer3.2.conv1").weight!.shape);
+        Assert.Equal(new long[] { 16 }, Module<BatchNorm2d>(model, "layer3.2.bn1").running_var!.shape);
+
+        // The optimizer's momentum buffers were saved thin and load into the thin parameters.
+        var (resumed, resumedOutput, resumedError) = ProgramRunner.Run(ProgramRunner.Tiny(run, 5, "--compress", schedule, "--resume-from", checkpoint));
+        Assert.True(resumed == 0, resumedError);
+        Assert.Contains("Resumed from", resumedOutput);
+        Assert.Contains("after epoch 3", resumedOutput);
+    }
+
     [Fact]
     public void AThinCheckpointLoadedIntoAnotherArchitectureIsAClearError()
     {

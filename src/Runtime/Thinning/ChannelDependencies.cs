@@ -15,6 +15,12 @@ namespace Distiller.Typed.Thinning;
 /// code no module hook sees. Convolutions and linear layers mix channels: each records which of its input channels
 /// carried NaN and then computes its output as if they were zero, so NaN stops there. Channels that reach a common
 /// place are one <see cref="ChannelGroup"/> (the filters a residual addition joins, for instance).
+/// <para>
+/// Cost: one forward pass of a batch-1 dummy input per channel probed (ResNet-20 on 1×28×28: 784 convolution
+/// channels, 1 input channel and 10 linear outputs, 795 passes). A channel that flows into a layer with parameters
+/// other than convolutions, linear layers and 2-D batch norms, or into the model's output without such a layer, is
+/// left alone.
+/// </para>
 /// </summary>
 public static class ChannelDependencies
 {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Distiller.Typed.Samples.ResNetPrune.Training;
+using Distiller.Typed.Thinning;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,6 +40,8 @@ public static class Checkpoint
             ("model", w => model.save(w)),
             ("rng", w => StateSerializer.Write(w, [new("cpu", random.get_rng_state())])),
         };
+        if (ThinShapes.Of(model) is { } thin) // a thinned model: loading builds these shapes before reading the weights
+            sections.Add(("thinning", thin.Write));
         if (optimizer is not null)
             sections.Add(("optimizer", w => optimizer.save_state_dict(w)));
         if (hooks is not null)
@@ -88,6 +91,8 @@ public static class Checkpoint
     {
         return Open(path, (info, sections) =>
         {
+            if (sections.ContainsKey("thinning"))
+                Restore(path, sections, "thinning", r => ThinShapes.Read(r).Apply(model, path));
             Restore(path, sections, "model", r => model.load(r, strict: true));
             if (optimizer is not null && sections.ContainsKey("optimizer"))
                 Restore(path, sections, "optimizer", r => optimizer.load_state_dict(r));

@@ -108,6 +108,7 @@ public sealed class ClassifierCommand
     private readonly DistillationOptions _distillation = new(Architectures.Names);
     private readonly PostTrainQuantizationOptions _quantization = new();
     private readonly ExperimentOptions _experiment = new();
+    private readonly Thinning.ThinningOptions _thinning = new();
 
     public ClassifierCommand(Func<ClassifierSettings, TextWriter, int> run)
     {
@@ -130,6 +131,7 @@ public sealed class ClassifierCommand
         _distillation.AddTo(Root);
         _quantization.AddTo(Root);
         _experiment.AddTo(Root);
+        _thinning.AddTo(Root);
         Root.SetAction(parse => ErrorPolicy.Run(() => run(Read(parse), parse.InvocationConfiguration.Output), parse.InvocationConfiguration.Error));
         Root.Subcommands.Add(MakeSubsetCommand());
         Root.Subcommands.Add(Sensitivity.SenseScheduleCommand.Create());
@@ -160,6 +162,7 @@ public sealed class ClassifierCommand
         Distillation = _distillation.Read(parse),
         PostTrainQuantization = _quantization.Read(parse),
         Experiment = _experiment.Read(parse),
+        Thinnify = _thinning.Read(parse),
     };
 
     private static Command MakeSubsetCommand()

@@ -30,4 +30,7 @@ public sealed record ClassifierSettings
     public PostTrainQuantizationSettings PostTrainQuantization { get; init; } = new();
     /// <summary>Sensitivity analysis, validation split, progress, name and confusion flags.</summary>
     public ExperimentSettings Experiment { get; init; } = new();
+
+    /// <summary><c>--thinnify</c>: thin the <see cref="ResumeFrom"/> model, save and reload it.</summary>
+    public bool Thinnify { get; init; }
 }

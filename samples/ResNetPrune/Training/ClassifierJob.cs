@@ -58,7 +58,7 @@ public static class ClassifierJob
         // A training run takes its folder first: the lock, and the completion of a commit a killed run left there
         // (which may be the checkpoint it resumes from).
         var sense = settings.Experiment.Sense;
-        var trains = !settings.Evaluate && settings.Summary is null && settings.PostTrainQuantization.Calibration is null && sense is null;
+        var trains = !settings.Evaluate && settings.Summary is null && settings.PostTrainQuantization.Calibration is null && sense is null && !settings.Thinnify;
         var outDir = settings.OutDir ?? Path.Combine("logs", $"{settings.Experiment.Name ?? settings.Arch}___{DateTime.Now:yyyy.MM.dd-HHmmss}");
         if (settings.Experiment.Name is { } experimentName && settings.OutDir is not null)
             output.WriteLine($"Warning: --name {experimentName} names the default output folder (logs/{experimentName}___TIMESTAMP); --out-dir {settings.OutDir} is used as given.");
@@ -99,6 +99,8 @@ public static class ClassifierJob
             WriteSummary(summary, settings.Arch, model, device, output);
             return null;
         }
+        if (settings.Thinnify)
+            return Thinning.ThinnifyJob.Run(settings, model, device, output);
 
         var dataDirectory = FashionMnist.ResolveDirectory(settings.DataDirectory);
         using var test = FashionMnist.Load(dataDirectory, DataSplit.Test);

@@ -98,7 +98,7 @@ internal static class ScheduleBinder
         var document = file.Document;
         var className = model.Prefix + model.ClassName + Identifiers.Pascal(RestOfFileName(file.FileName, model.ClassName)) + "Schedule";
         var needsOptimizer = document.Components.Any(c =>
-            c.Section == ScheduleSection.LrSchedulers
+            c.Section is ScheduleSection.LrSchedulers or ScheduleSection.Extensions
             || (c.Section == ScheduleSection.Quantizers && c.ClassName != "PostTrainLinearQuantizer"));
 
         var instances = new List<InstanceModel>();

@@ -7,7 +7,7 @@ namespace Distiller.Typed.Scheduling;
 /// Maps each class the component catalogue lists to the code that creates it — Distiller's
 /// <c>config.build_component</c>. One small file per section registers its classes
 /// (<see cref="PrunerFactory"/>, <see cref="RegularizerFactory"/>, <see cref="LrSchedulerPolicyFactory"/>,
-/// <see cref="QuantizerFactory"/>); a class the catalogue lists without a registration fails
+/// <see cref="QuantizerFactory"/>, <see cref="ExtensionFactory"/>); a class the catalogue lists without a registration fails
 /// <c>ComponentFactoryTests</c>.
 /// </summary>
 public static class ComponentFactory
@@ -26,6 +26,7 @@ public static class ComponentFactory
         RegularizerFactory.Register(Register);
         LrSchedulerPolicyFactory.Register(Register);
         QuantizerFactory.Register(Register);
+        ExtensionFactory.Register(Register);
         return creators;
     });
 

@@ -23,7 +23,7 @@ public static class ScheduleBuilder
     /// <param name="optimizer">The training optimizer; required when the schedule has LR schedulers (or other classes needing it).</param>
     /// <param name="spec">The schedule as data (from <see cref="ScheduleSpec.FromDocument(ScheduleParseResult)"/>, a generated builder, or code).</param>
     /// <param name="resumedEpoch">Distiller's <c>resumed_epoch</c>: passed to LR schedulers as <c>last_epoch</c>.</param>
-    /// <param name="inputShape">The model's input shape (e.g. <c>[1, 3, 32, 32]</c>), needed only by pruning policies with <c>fold_batchnorm</c>.</param>
+    /// <param name="inputShape">The model's input shape (e.g. <c>[1, 3, 32, 32]</c>), needed by pruning policies with <c>fold_batchnorm</c>; thinning extensions use it in place of their <c>dataset</c>'s shape.</param>
     public static CompressionScheduler Build(torch.nn.Module model, torch.optim.Optimizer? optimizer, ScheduleSpec spec,
         int? resumedEpoch = null, long[]? inputShape = null)
     {
@@ -37,7 +37,7 @@ public static class ScheduleBuilder
         var components = new Dictionary<(ScheduleSection, string), object>();
         foreach (var (component, arguments) in plan.Components)
         {
-            var context = new ComponentContext(component.InstanceName, component.ClassName, model, optimizer, resumedEpoch);
+            var context = new ComponentContext(component.InstanceName, component.ClassName, model, optimizer, resumedEpoch) { InputShape = inputShape };
             if (ComponentFactory.Create(component, context, arguments, spec.Path, problems) is not { } created)
                 continue;
             components[(component.Section, component.InstanceName)] = created;

@@ -16,6 +16,7 @@ public static class ComponentCatalogue
             .Concat(RegularizerCatalogue.All)
             .Concat(QuantizerCatalogue.All)
             .Concat(LrSchedulerCatalogue.All)
+            .Concat(ExtensionCatalogue.All)
             .ToList());
 
     private static readonly Lazy<Dictionary<string, ComponentDescriptor>> s_byName =
@@ -62,15 +63,7 @@ public static class ComponentCatalogue
         new UnsupportedComponent("FMReconstructionChannelPruner", ScheduleSection.Pruners,
             "it needs feature maps collected by collect_intermediate_featuremap_samples() before pruning, which a schedule cannot arrange"),
         new UnsupportedComponent("NCFQuantAwareTrainQuantizer", ScheduleSection.Quantizers, "it is specific to Distiller's NCF example model"),
-        Thinning("StructureRemover"),
-        Thinning("FilterRemover"),
-        Thinning("ChannelRemover"),
     };
-
-    /// <summary>Distiller's thinning extensions (distiller/thinning.py), refused as long as this runtime does not thin.</summary>
-    private static UnsupportedComponent Thinning(string className) => new(className, ScheduleSection.Extensions,
-        "it asks for network thinning, which this runtime does not support: it masks pruned structures but never removes them from the model. " +
-        "Remove the extension and its policy (the pruned filters/channels stay zero), or thin the model with Distiller");
 
     public static UnsupportedComponent? FindUnsupported(string className) =>
         Unsupported.FirstOrDefault(u => string.Equals(u.ClassName, className, StringComparison.Ordinal));

@@ -353,12 +353,62 @@ public class ComponentDiagnosticsTests
         AssertAt(d, "DTS026", 4, 17);
     }
 
-    [Fact]
-    public void ThinningExtensionsAreNotSupportedByThisRuntime()
+    // Distiller's thinning extension as its example schedules write it (examples/agp-pruning/resnet20_filters.schedule_agp.yaml).
+    private static string[] Thinner(string line3 = "    class: 'FilterRemover'", string line4 = "    thinning_func_str: remove_filters") => new[]
     {
-        var d = Single("DTS023", "extensions:", "  remover:", "    class: FilterRemover", "    thinning_func_str: remove_filters");
-        AssertAt(d, "DTS023", 3, 12);
-        Assert.Contains("network thinning, which this runtime does not support", d.Message);
+        "extensions:",                       // 1
+        "  net_thinner:",                    // 2
+        line3,                               // 3
+        line4,                               // 4
+        "    arch: 'resnet20_cifar'",        // 5
+        "    dataset: 'cifar10'",            // 6
+        "policies:",                         // 7
+        "  - extension:",                    // 8
+        "      instance_name: net_thinner",  // 9
+        "    epochs: [30]",                  // 10
+    };
+
+    [Fact]
+    public void ThinningExtensionsAreComponents()
+    {
+        Assert.Empty(Parse(Thinner()).Diagnostics);
+        Assert.Empty(Parse(Thinner("    class: ChannelRemover", "    thinning_func_str: remove_channels")).Diagnostics);
+        Assert.Empty(Parse(Thinner("    class: StructureRemover")).Diagnostics);
+    }
+
+    [Fact]
+    public void ThinningExtensionWithAnUnknownThinningFunction()
+    {
+        var d = Only(Thinner(line4: "    thinning_func_str: remove_filter"));
+        AssertAt(d, "DTS028", 4, 24); // "    thinning_func_str: " is 23 characters
+        Assert.Contains("'thinning_func_str' of 'net_thinner' (FilterRemover) is 'remove_filter'", d.Message);
+        Assert.Contains("did you mean 'remove_filters'", d.Message);
+        Assert.Contains("valid values are 'remove_filters', 'remove_channels'", d.Message);
+    }
+
+    [Fact]
+    public void ThinningExtensionWithAMisspeltClassOrAClassOfAnotherSection()
+    {
+        var misspelt = Only(Thinner(line3: "    class: FilterRemovr"));
+        AssertAt(misspelt, "DTS021", 3, 12);
+        Assert.Contains("did you mean 'FilterRemover'", misspelt.Message);
+        Assert.Contains("'ChannelRemover'", misspelt.Message);
+
+        var pruner = Only(Thinner(line3: "    class: AutomatedGradualPruner"));
+        AssertAt(pruner, "DTS022", 3, 12);
+        Assert.Contains("'AutomatedGradualPruner' is a class of 'pruners', not of 'extensions'", pruner.Message);
+    }
+
+    [Fact]
+    public void ThinningExtensionNeedsItsArguments()
+    {
+        var d = Only("extensions:", "  t:", "    class: FilterRemover", "    thinning_func_str: remove_filters", "    arch: resnet20_cifar",
+            "policies:", "  - extension: {instance_name: t}", "    epochs: [1]");
+        AssertAt(d, "DTS025", 2, 3);
+        Assert.Contains("'dataset'", d.Message);
+        var dataset = Only(Thinner().Select(l => l.Replace("'cifar10'", "cifar100")).ToArray());
+        AssertAt(dataset, "DTS028", 6, 14);
+        Assert.Contains("valid values are 'cifar10', 'imagenet', 'mnist'", dataset.Message);
     }
 
     [Fact]

@@ -59,10 +59,13 @@ public sealed class ComponentArguments
 
     public bool Bool(string name) => Value(name) is bool b ? b : throw Unread(name, Value(name));
 
+    /// <summary>A string argument; a YAML scalar that reads as a number or boolean (<c>arch: 20</c>) is a string here, as the validator accepts it.</summary>
     public string? String(string name) => Value(name) switch
     {
         null => null,
         string s => s,
+        bool b => b ? "true" : "false",
+        IFormattable number => number.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
         var other => throw Unread(name, other),
     };
 

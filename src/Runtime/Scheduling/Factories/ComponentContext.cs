@@ -10,6 +10,9 @@ namespace Distiller.Typed.Scheduling.Factories;
 /// <param name="ResumedEpoch">Distiller's <c>resumed_epoch</c>, passed to LR schedulers as <c>last_epoch</c>.</param>
 public sealed record ComponentContext(string InstanceName, string ClassName, torch.nn.Module Model, torch.optim.Optimizer? Optimizer, int? ResumedEpoch)
 {
+    /// <summary>The model's input shape given to the schedule builder, if any (thinning traces a dummy input of it).</summary>
+    public long[]? InputShape { get; init; }
+
     /// <summary>The optimizer, for classes that need one (the builder checks this before creating anything).</summary>
     public torch.optim.Optimizer RequireOptimizer() =>
         Optimizer ?? throw new InvalidOperationException($"{ClassName} '{InstanceName}' needs the optimizer, and none was given.");

@@ -137,15 +137,15 @@ public class LoadingProblemTests
     }
 
     [Fact]
-    public void AThinningExtensionFailsSayingThinningIsNotSupported()
+    public void AThinningExtensionsBadArgumentIsReportedAtItsLineAndTheExtensionNeedsTheOptimizer()
     {
-        // line 3 "  remover:" → column 3
+        // line 5 "    thinning_func_str: remove_filter" → 4 spaces + "thinning_func_str: " (19) → the value at column 24
         const string yaml = """
             version: 1
             extensions:
               remover:
                 class: FilterRemover
-                thinning_func_str: remove_filters
+                thinning_func_str: remove_filter
                 arch: resnet20_cifar
                 dataset: cifar10
             policies:
@@ -155,9 +155,13 @@ public class LoadingProblemTests
             """;
         using var model = new LoadingModels.AlexNetLike();
         var e = Assert.Throws<ScheduleException>(() => CompressionSchedulerLoader.FromYaml(model, null, yaml, "thin.yaml"));
-        var problem = Assert.Single(e.Problems);
-        // The compiler's DTS023, at the class name (line 4 "    class: FilterRemover", column 12).
-        Assert.StartsWith("thin.yaml(4,12): error DTS023: 'FilterRemover' cannot be used in a schedule: it asks for network thinning, which this runtime does not support", problem.ToString());
+        // The compiler's DTS028, at the value.
+        Assert.StartsWith("thin.yaml(5,24): error DTS028: 'thinning_func_str' of 'remover' (FilterRemover) is 'remove_filter'; did you mean 'remove_filters'?",
+            Assert.Single(e.Problems).ToString());
+
+        // Spelt right, it still needs the optimizer: thinning shrinks its momentum buffers (line 3 "  remover:", column 3).
+        var noOptimizer = Assert.Throws<ScheduleException>(() => CompressionSchedulerLoader.FromYaml(model, null, yaml.Replace("remove_filter", "remove_filters"), "thin.yaml"));
+        Assert.StartsWith("thin.yaml(3,3): FilterRemover 'remover' needs the training optimizer", Assert.Single(noOptimizer.Problems).ToString());
     }
 
     [Fact]

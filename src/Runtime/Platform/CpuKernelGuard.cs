@@ -8,15 +8,17 @@ namespace Distiller.Typed.Platform;
 /// On AMD family 26 processors (Zen 5) with AVX-512, libtorch 2.10's oneDNN 3.7.1 convolutions return NaN or plainly
 /// wrong values, and not only in its AVX-512 kernels: measured against float64 (forward, input and weight gradients),
 /// 8→8 channels at 28×28, batch 128, was wrong or NaN in 29 of 40 iterations with libtorch's own choice (AVX-512), and
-/// 12→16 channels at 4×4, batch 16, was 43 % off in 40 of 40 iterations with oneDNN capped at AVX2. ATen's own
-/// convolution kernels (im2col and GEMM) were right in every case. So the guard turns oneDNN off
-/// (<see cref="LibTorchCpu.DisableOneDnn"/>, Python's <c>torch.backends.mkldnn.enabled = False</c>), caps ATen's
-/// vectorised kernels at AVX2 (<c>ATEN_CPU_CAPABILITY=avx2</c>) and caps whatever still reaches oneDNN at SSE4.1
-/// (<c>DNNL_MAX_CPU_ISA=SSE41</c>, the one oneDNN kernel set that was right on every shape). The two variables are
+/// 12→16 channels at 4×4, batch 16, was 43 % off in 40 of 40 iterations with oneDNN capped at AVX2. oneDNN capped at
+/// SSE4.1 and ATen's own convolutions (oneDNN off) were right on every shape tried, but ATen's are far slower on
+/// ResNet-20 (a training step 1.55 s against 0.65 s, an evaluation pass 6× slower). So the guard caps oneDNN at SSE4.1
+/// (<c>DNNL_MAX_CPU_ISA=SSE41</c>) and ATen's vectorised kernels at AVX2 (<c>ATEN_CPU_CAPABILITY=avx2</c>). The two
+/// variables are
 /// read by libtorch from the C runtime's environment the first time it dispatches a kernel, so the guard sets them
 /// there (not through <see cref="Environment.SetEnvironmentVariable(string, string)"/>, which on Linux libtorch never
 /// sees) and must run before the first torch operation: the runtime assembly and every project the generator runs in
-/// call <see cref="EnsureApplied"/> from a module initializer. The oneDNN switch works whenever it is set.
+/// call <see cref="EnsureApplied"/> from a module initializer. If libtorch was loaded before the guard ran, the cap may
+/// come too late, so the guard then turns oneDNN off as well (<see cref="LibTorchCpu.DisableOneDnn"/>, which works
+/// whenever it is set): slower, but right.
 /// </para>
 /// <para>
 /// <c>DISTILLER_TYPED_CPU_KERNELS</c> chooses: <c>auto</c> (default: safe kernels on the processors known to need
@@ -48,6 +50,16 @@ public static class CpuKernelGuard
     }
 
     /// <summary>
+    /// Whether libtorch may use oneDNN (<c>torch.backends.mkldnn.enabled</c>): true unless the guard had to turn it off;
+    /// null where it cannot be asked. Applies the guard first.
+    /// </summary>
+    public static bool? OneDnnEnabled()
+    {
+        EnsureApplied();
+        return LibTorchCpu.OneDnnEnabled();
+    }
+
+    /// <summary>
     /// Decides and applies once per process (later calls return the first decision). Call it before the first torch
     /// operation; a decision to cap made after libtorch was loaded carries a warning, since it may come too late.
     /// </summary>
@@ -65,16 +77,16 @@ public static class CpuKernelGuard
                 choice = choice with
                 {
                     Warnings = [.. choice.Warnings,
-                        $"libtorch was loaded before Distiller.Typed's CPU-kernel guard ran, so it may already have chosen its kernel sets " +
-                        $"(oneDNN is off regardless). Call {nameof(CpuKernelGuard)}.{nameof(EnsureApplied)}() before the first torch call, or start " +
+                        $"libtorch was loaded before Distiller.Typed's CPU-kernel guard ran, so it may already have chosen its kernel sets; " +
+                        $"oneDNN is turned off instead (right, but slower). Call {nameof(CpuKernelGuard)}.{nameof(EnsureApplied)}() before the first torch call, or start " +
                         $"the program with {AtenVariable}=avx2 {OneDnnVariable}=SSE41 in its environment."],
                 };
-            if (choice.Capped && !LibTorchCpu.DisableOneDnn())
+            if (choice.Capped && loadedBefore && !LibTorchCpu.DisableOneDnn())
                 choice = choice with
                 {
                     Warnings = [.. choice.Warnings,
-                        "this libtorch does not export at::Context::setUserEnabledMkldnn, so oneDNN stays on (capped at SSE4.1 through " +
-                        $"{OneDnnVariable}); run the convolution self-check of docs/cpu-kernels.md."],
+                        "this libtorch does not export at::Context::setUserEnabledMkldnn, so oneDNN could not be turned off either; " +
+                        "run the convolution self-check of docs/cpu-kernels.md."],
                 };
             LibTorchCpu.DisableNnpack();
             foreach (var warning in choice.Warnings)

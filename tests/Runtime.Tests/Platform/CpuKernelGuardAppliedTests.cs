@@ -20,12 +20,15 @@ public class CpuKernelGuardAppliedTests
     }
 
     [Fact]
-    public void OneDnnIsOffExactlyWhenTheGuardChoseTheSafeKernels()
+    public void OneDnnStaysOnWhenTheGuardRanBeforeLibTorchLoaded()
     {
+        // The test assembly's module initializer applies the guard before any torch call, so the SSE4.1 cap is in time
+        // and oneDNN is not turned off (that is the late fallback, 6x slower on ResNet-20 evaluation).
         var enabled = LibTorchCpu.OneDnnEnabled();
         if (enabled is null)
-            return; // not exported by this libtorch: the guard warned instead (see EnsureApplied)
-        Assert.Equal(!CpuKernelGuard.Choice.Capped, enabled.Value);
+            return; // not exported by this libtorch
+        Assert.Empty(CpuKernelGuard.Choice.Warnings);
+        Assert.True(enabled.Value);
     }
 
     [Fact]

@@ -8,10 +8,17 @@ public static class Accuracy
     /// <summary>How many of the rows of <paramref name="logits"/> have <paramref name="target"/> among their <paramref name="k"/> largest values.</summary>
     public static long CorrectTopK(Tensor logits, Tensor target, int k)
     {
+        using var scope = NewDisposeScope();
+        return CountTopK(logits, target, k).item<long>();
+    }
+
+    /// <summary><see cref="CorrectTopK"/> as an int64 scalar on the logits' device: nothing is read to the host.</summary>
+    public static Tensor CountTopK(Tensor logits, Tensor target, int k)
+    {
         if (k < 1 || k > logits.shape[1])
             throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be between 1 and the number of classes ({logits.shape[1]}).");
         using var scope = NewDisposeScope();
         var (_, top) = logits.topk(k, dim: 1);
-        return top.eq(target.unsqueeze(1)).any(1).sum().item<long>();
+        return top.eq(target.unsqueeze(1)).any(1).sum().MoveToOuterDisposeScope();
     }
 }

@@ -29,11 +29,10 @@ public sealed class ClassifierTrainer(
         model.train();
         if (distillation is { Weights.Teacher: > 0 })
             distillation.Teacher.train();
-        double overallSum = 0, objectiveSum = 0;
-        long correct = 0, seen = 0;
-        var components = new Dictionary<string, double>(StringComparer.Ordinal);
+        using var totals = new RunningTotals(device);
         var lr = LearningRate(optimizer);
         var sparsity = ModelSparsity.TotalPercent(model);
+        var checkedUpTo = 0; // minibatches whose losses the guard has seen
 
         for (var i = 0; i < batches.Count; i++)
         {
@@ -53,22 +52,27 @@ public sealed class ClassifierTrainer(
             optimizer.step();
             hooks.OnMinibatchEnd(context);
 
-            var n = batches[i].Length;
-            seen += n;
-            var overallValue = overall.item<float>();
-            guard.Check(overallValue, epoch, i);
-            overallSum += overallValue * n;
-            objectiveSum += loss.item<float>() * n;
-            correct += Accuracy.CorrectTopK(output, target, 1);
-            foreach (var component in policyLoss?.Components ?? [])
-                components[component.Name] = components.GetValueOrDefault(component.Name) + component.Value.item<float>() * n;
-            progress?.Update(i + 1, overallSum / seen, 100.0 * correct / seen, lr, sparsity);
+            // Kept on the device; read only where the progress bar prints and at the end of the epoch.
+            totals.Add(batches[i].Length,
+            [
+                (Overall, overall, true), (Objective, loss, true), (Top1, Accuracy.CountTopK(output, target, 1), false),
+                .. (policyLoss?.Components ?? []).Select(c => (ComponentPrefix + c.Name, c.Value, true)),
+            ]);
+            if (progress?.IsDue(i + 1) == true || i == batches.Count - 1)
+            {
+                var overallMean = totals.Mean(Overall);
+                guard.Check(overallMean, epoch, i, firstMinibatch: checkedUpTo);
+                checkedUpTo = i + 1;
+                progress?.Update(i + 1, overallMean, totals.Percent(Top1), lr, sparsity);
+            }
         }
 
-        seen = Math.Max(seen, 1);
-        return new TrainingResult(overallSum / seen, objectiveSum / seen, 100.0 * correct / seen,
-            components.ToDictionary(c => c.Key, c => c.Value / seen));
+        return new TrainingResult(totals.Mean(Overall), totals.Mean(Objective), totals.Percent(Top1),
+            totals.Names.Where(n => n.StartsWith(ComponentPrefix, StringComparison.Ordinal))
+                .ToDictionary(n => n[ComponentPrefix.Length..], totals.Mean));
     }
+
+    private const string Overall = "overall", Objective = "objective", Top1 = "top1", Top5 = "top5", ComponentPrefix = "component:";
 
     public nn.Module<Tensor, Tensor> Model => model;
 
@@ -77,24 +81,26 @@ public sealed class ClassifierTrainer(
     {
         model.eval();
         using var noGrad = no_grad();
-        double lossSum = 0;
-        long top1 = 0, top5 = 0, seen = 0;
-        var index = 0;
+        using var totals = new RunningTotals(device);
+        var count = 0;
         foreach (var batch in data.Minibatches(batchSize, shuffleSeed: null, maxBatches))
         {
             using var scope = NewDisposeScope();
             var (input, target) = data.Batch(batch, device);
             var output = model.call(input);
-            var loss = nn.functional.cross_entropy(output, target).item<float>();
-            guard.Check(loss, _epoch, index++, "validation");
-            lossSum += loss * batch.Length;
-            top1 += Accuracy.CorrectTopK(output, target, 1);
-            top5 += Accuracy.CorrectTopK(output, target, Math.Min(5, (int)output.shape[1]));
+            totals.Add(batch.Length,
+            [
+                (Objective, nn.functional.cross_entropy(output, target), true),
+                (Top1, Accuracy.CountTopK(output, target, 1), false),
+                (Top5, Accuracy.CountTopK(output, target, Math.Min(5, (int)output.shape[1])), false),
+            ]);
             confusion?.Add(output, target);
-            seen += batch.Length;
+            count++;
         }
-        seen = Math.Max(seen, 1);
-        return new EvaluationResult(lossSum / seen, 100.0 * top1 / seen, 100.0 * top5 / seen);
+        // One read of each sum for the whole pass; a non-finite loss in any minibatch is in the sum.
+        var loss = totals.Mean(Objective);
+        guard.Check(loss, _epoch, Math.Max(count - 1, 0), "validation", firstMinibatch: 0);
+        return new EvaluationResult(loss, totals.Percent(Top1), totals.Percent(Top5));
     }
 
     public static double LearningRate(optim.Optimizer optimizer) => optimizer.ParamGroups.First().LearningRate;

@@ -33,6 +33,18 @@ public class NonFiniteLossGuardTests
     }
 
     [Fact]
+    public void ASummedLossNamesTheMinibatchesItCovers()
+    {
+        var guard = new NonFiniteLossGuard();
+        var e = Assert.Throws<NonFiniteLossException>(() => guard.Check(double.NaN, 0, 46, firstMinibatch: 38));
+        Assert.StartsWith("The training loss became NaN at epoch 1, in one of minibatches 39-47 (their summed loss);", e.Message);
+        Assert.Equal(46, e.Minibatch);
+        var single = Assert.Throws<NonFiniteLossException>(() => guard.Check(double.NaN, 0, 46, firstMinibatch: 46));
+        Assert.StartsWith("The training loss became NaN at epoch 1, minibatch 47;", single.Message);
+        guard.Check(1.5, 0, 46, firstMinibatch: 0); // finite: no exception
+    }
+
+    [Fact]
     public void TheMessageNamesTheLastCheckpointSaved()
     {
         var guard = new NonFiniteLossGuard();

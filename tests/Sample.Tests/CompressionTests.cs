@@ -1,5 +1,6 @@
 using System.Globalization;
 using Distiller.Typed.Samples.ResNetPrune.Checkpoints;
+using Distiller.Typed.Samples.ResNetPrune.Cli;
 using Distiller.Typed.Samples.ResNetPrune.Compression;
 using Distiller.Typed.Samples.ResNetPrune.Models;
 using Distiller.Typed.Samples.ResNetPrune.Training;
@@ -284,10 +285,33 @@ public sealed class CompressionTests : IDisposable
     }
 
     [Fact]
+    public void CalibrationDataTrainCollectsStatisticsOfTheFirstTrainingImages()
+    {
+        Assert.Equal(0, ProgramRunner.Run(ProgramRunner.Tiny(Dir("dense-cal"), 1)).ExitCode);
+        var checkpoint = Path.Combine(Dir("dense-cal"), ClassifierJob.CheckpointFileName);
+        // The shipped subset: 2,000 training and 500 test images; 5 % of each, rounded up, from the start.
+        var onTest = ProgramRunner.Run([.. ProgramRunner.Tiny(Dir("cal-test"), 1), "--resume-from", checkpoint, "--qe-calibration", "0.05"]);
+        Assert.True(onTest.ExitCode == 0, onTest.Error);
+        Assert.Contains("statistics of the first 25 test images", onTest.Output);
+        var onTrain = ProgramRunner.Run([.. ProgramRunner.Tiny(Dir("cal-train"), 1), "--resume-from", checkpoint, "--qe-calibration", "0.05",
+            "--qe-calibration-data", "train"]);
+        Assert.True(onTrain.ExitCode == 0, onTrain.Error);
+        Assert.Contains("statistics of the first 100 training images", onTrain.Output);
+        Assert.NotEqual(File.ReadAllText(Path.Combine(Dir("cal-test"), ClassifierJob.CalibrationStatsFileName)),
+            File.ReadAllText(Path.Combine(Dir("cal-train"), ClassifierJob.CalibrationStatsFileName)));
+
+        var wrong = ProgramRunner.Run([.. ProgramRunner.Tiny(Dir("cal-bad"), 1), "--resume-from", checkpoint, "--qe-calibration", "0.05",
+            "--qe-calibration-data", "validation"]);
+        Assert.Equal(ErrorPolicy.UserErrorExitCode, wrong.ExitCode);
+        Assert.Contains("Argument 'validation' not recognized", wrong.Error);
+        Assert.Contains("'train'", wrong.Error);
+    }
+
+    [Fact]
     public void DoReFaScheduleReplacesTheModelsLayersAndTrains()
     {
-        // DorefaQuantizer swaps the ReLUs for clipped quantizers and the convolutions for float-copy wrappers: this needs
-        // the model's layer fields typed Module<Tensor, Tensor>, else building the scheduler fails.
+        // DorefaQuantizer swaps the ReLUs for clipped quantizers and quantizes the convolutions' weights in place on the
+        // sample's ResNet-20, whose fields are typed Conv2d/BatchNorm2d/ReLU as TorchVision writes them.
         var schedule = Path.Combine(AppContext.BaseDirectory, "schedules", "resnet20.schedule_dorefa.yaml");
         var (code, output, error) = ProgramRunner.Run(ProgramRunner.Tiny(Dir("dorefa"), 1, "--arch", "resnet20", "--compress", schedule));
         Assert.True(code == 0, error);

@@ -20,12 +20,14 @@ public sealed record ExperimentSettings
     public string? Name { get; init; }
     /// <summary><c>--confusion</c>: print the confusion matrix of the test evaluation.</summary>
     public bool Confusion { get; init; }
+    /// <summary><c>--qe-calibration-data</c>: the images <c>--qe-calibration</c> collects statistics of, from their start.</summary>
+    public DataSplit CalibrationData { get; init; } = DataSplit.Test;
 }
 
 /// <summary>
 /// The flags of Distiller's <c>compress_classifier.py</c> around a run: <c>--sense</c>/<c>--sense-range</c>,
 /// <c>--validation-split</c> (<c>--valid-size</c>, <c>--vs</c>), <c>--print-freq</c>, <c>--name</c>,
-/// <c>--confusion</c>. Each value is checked where it is parsed: a bad one is an error naming the flag and the valid range.
+/// <c>--confusion</c>, and <c>--qe-calibration-data</c>. Each value is checked where it is parsed: a bad one is an error naming the flag and the valid range.
 /// </summary>
 public sealed class ExperimentOptions
 {
@@ -64,9 +66,17 @@ public sealed class ExperimentOptions
         Description = "Print the confusion matrix of the test evaluation",
     };
 
+    private readonly Option<string> _calibrationData = new("--qe-calibration-data")
+    {
+        Description = "The images --qe-calibration runs, its portion taken from their start: test (Distiller's) or train",
+        HelpName = "test|train",
+        DefaultValueFactory = _ => "test",
+    };
+
     public ExperimentOptions()
     {
         _sense.AcceptOnlyFromAmong([.. SensitivityGroups.Names]);
+        _calibrationData.AcceptOnlyFromAmong("test", "train");
         _senseRange.Validators.Add(result =>
         {
             var values = result.GetValueOrDefault<double[]>();
@@ -105,7 +115,7 @@ public sealed class ExperimentOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _sense, _senseRange, _validationSplit, _printFreq, _name, _confusion })
+        foreach (var option in new Option[] { _sense, _senseRange, _validationSplit, _printFreq, _name, _confusion, _calibrationData })
             command.Options.Add(option);
     }
 
@@ -120,6 +130,7 @@ public sealed class ExperimentOptions
             PrintFrequency = parse.GetValue(_printFreq),
             Name = parse.GetValue(_name),
             Confusion = parse.GetValue(_confusion),
+            CalibrationData = parse.GetValue(_calibrationData) == "train" ? DataSplit.Train : DataSplit.Test,
         };
     }
 }

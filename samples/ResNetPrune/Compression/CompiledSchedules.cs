@@ -30,6 +30,8 @@ public static class CompiledSchedules
         new("resnet20.schedule_filter_agp.yaml", "resnet20", (m, o) => ResNet20FilterAgpSchedule.Build((ResNet20)m, o)),
         new("resnet20.schedule_mixed.yaml", "resnet20", (m, o) => ResNet20MixedSchedule.Build((ResNet20)m, o)),
         new("resnet20.schedule_dorefa.yaml", "resnet20", (m, o) => ResNet20DorefaSchedule.Build((ResNet20)m, o)),
+        new("resnet20.protocol_dense.yaml", "resnet20", (m, o) => ResNet20ProtocolDenseSchedule.Build((ResNet20)m, o)),
+        new("resnet20.protocol_agp.yaml", "resnet20", (m, o) => ResNet20ProtocolAgpSchedule.Build((ResNet20)m)),
         new("resnet20narrow.schedule_dense.yaml", "resnet20_narrow", (m, o) => ResNet20NarrowDenseSchedule.Build((ResNet20Narrow)m, o)),
     ];
 

@@ -145,7 +145,8 @@ public static class ClassifierJob
         var trainer = new ClassifierTrainer(model, optimizer, hooks, device, guard, distillation);
         if (settings.PostTrainQuantization.Calibration is { } portion)
         {
-            CollectCalibrationStats(model, test, portion, settings, device, output);
+            using var trainImages = settings.Experiment.CalibrationData == DataSplit.Train ? FashionMnist.Load(dataDirectory, DataSplit.Train) : null;
+            CollectCalibrationStats(model, trainImages ?? test, portion, settings, device, output);
             return null;
         }
         if (sense is { } group)
@@ -305,24 +306,25 @@ public static class ClassifierJob
     }
 
     /// <summary>
-    /// <c>--qe-calibration PORTION</c>: runs that portion of the test set through the model and writes the activation
-    /// statistics (Distiller's <c>acts_quant_stats.yaml</c>) for a later <c>--quantize-eval --qe-stats-file</c>.
+    /// <c>--qe-calibration PORTION</c>: runs that portion of the test set (or, with <c>--qe-calibration-data train</c>, of
+    /// the training set) through the model, first images first, and writes the activation statistics (Distiller's
+    /// <c>acts_quant_stats.yaml</c>) for a later <c>--quantize-eval --qe-stats-file</c>.
     /// </summary>
-    private static void CollectCalibrationStats(nn.Module<Tensor, Tensor> model, Data.LabeledImages test, double portion, ClassifierSettings settings,
+    private static void CollectCalibrationStats(nn.Module<Tensor, Tensor> model, Data.LabeledImages images, double portion, ClassifierSettings settings,
         Device device, TextWriter output)
     {
         using var scope = NewDisposeScope(); // the calibration batches
-        var count = Math.Max(1, (int)Math.Ceiling(test.Count * portion));
-        var batches = test.Minibatches(settings.BatchSize, shuffleSeed: null, maxBatches: 0)
-            .Select(indices => indices.Where(i => i < count).ToArray()) // in order: the first `count` test images
+        var count = Math.Max(1, (int)Math.Ceiling(images.Count * portion));
+        var batches = images.Minibatches(settings.BatchSize, shuffleSeed: null, maxBatches: 0)
+            .Select(indices => indices.Where(i => i < count).ToArray()) // in order: the first `count` images
             .Where(indices => indices.Length > 0)
-            .Select(indices => test.Batch(indices, device).Input);
+            .Select(indices => images.Batch(indices, device).Input);
         var stats = new QuantCalibrationStatsCollector(model).Collect(batches.ToList());
         var outDir = settings.OutDir ?? ".";
         Directory.CreateDirectory(outDir);
         var path = Path.Combine(outDir, CalibrationStatsFileName);
         DurableFile.Write(path, System.Text.Encoding.UTF8.GetBytes(StatsYaml.Write(stats))); // whole or not at all
-        output.WriteLine($"Wrote the activation statistics of {count} test images to {path}; evaluate with --quantize-eval --qe-stats-file {path}");
+        output.WriteLine($"Wrote the activation statistics of the first {count} {(settings.Experiment.CalibrationData == DataSplit.Train ? "training" : "test")} images to {path}; evaluate with --quantize-eval --qe-stats-file {path}");
     }
 
     /// <summary>The data order of an epoch depends only on the run's seed and the epoch, so a resumed run sees the same order.</summary>

@@ -11,6 +11,8 @@ public sealed class SampleScheduleTests
 {
     public static TheoryData<string, string> Schedules => new()
     {
+        { "resnet20.protocol_agp.yaml", "ResNet20ProtocolAgpSchedule" },
+        { "resnet20.protocol_dense.yaml", "ResNet20ProtocolDenseSchedule" },
         { "resnet20.schedule_agp.yaml", "ResNet20AgpSchedule" },
         { "resnet20.schedule_dorefa.yaml", "ResNet20DorefaSchedule" },
         { "resnet20.schedule_filter_agp.yaml", "ResNet20FilterAgpSchedule" },

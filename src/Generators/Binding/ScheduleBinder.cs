@@ -44,7 +44,7 @@ internal static class ScheduleBinder
     private static bool IsError(string id) =>
         GeneratorDiagnostics.All.FirstOrDefault(d => d.Id == id) is { } descriptor
             ? descriptor.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error
-            : Distiller.Typed.Diagnostics.ScheduleDiagnosticDescriptors.Find(id).Severity == Distiller.Typed.Diagnostics.DiagnosticSeverity.Error;
+            : Distiller.Typed.Diagnostics.ScheduleDiagnosticDescriptors.Find(id).Severity == Distiller.Typed.Diagnostics.ScheduleDiagnosticSeverity.Error;
 
     private static ModelShape? ChooseModel(ScheduleFile file, IReadOnlyList<ModelShape> models, List<DiagnosticInfo> diagnostics)
     {

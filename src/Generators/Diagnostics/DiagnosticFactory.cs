@@ -5,7 +5,7 @@ using Distiller.Typed.Schedules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using RoslynSeverity = Microsoft.CodeAnalysis.DiagnosticSeverity;
-using SdkSeverity = Distiller.Typed.Diagnostics.DiagnosticSeverity;
+using SdkSeverity = Distiller.Typed.Diagnostics.ScheduleDiagnosticSeverity;
 
 namespace Distiller.Typed.Generators.Diagnostics;
 

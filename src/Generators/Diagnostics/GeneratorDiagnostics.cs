@@ -49,6 +49,5 @@ internal static class GeneratorDiagnostics
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity, string category) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 
-    internal static string HelpLink(string id) =>
-        "docs/diagnostics.md#" + id.ToLowerInvariant();
+    internal static string HelpLink(string id) => Distiller.Typed.Diagnostics.ScheduleDiagnosticDescriptor.HelpLinkFor(id);
 }

@@ -24,7 +24,7 @@ namespace Distiller.Typed.Policies;
 public sealed class PruningPolicy : Policy
 {
     private readonly string _name;
-    private BatchNormFolding? _folding;
+    private BatchNormFoldedWeights? _folding;
     private bool _isInitialized;
     private bool _isLastEpoch;
 
@@ -50,7 +50,7 @@ public sealed class PruningPolicy : Policy
         if (Options.Levels is not null)
             ((ILevelsPruner)Pruner).Levels = Options.Levels;
         if (Options.FoldBatchNorm)
-            _folding ??= BatchNormFolding.Trace(context.Model, Options.InputShape!);
+            _folding ??= BatchNormFoldedWeights.Trace(context.Model, Options.InputShape!);
 
         var meta = Meta(context, schedule);
         bool wasInitialized = _isInitialized;

@@ -17,11 +17,11 @@ namespace Distiller.Typed.Pruning;
 /// followed by e.g. ReLU then BN is not folded. Only the conv's <c>weight</c> is folded (Distiller would hand the
 /// folded weight in place of the bias too, which cannot be masked).
 /// </summary>
-public sealed class BatchNormFolding
+public sealed class BatchNormFoldedWeights
 {
     private readonly Dictionary<string, (Conv2d Conv, BatchNorm2d BatchNorm)> _byWeight;
 
-    private BatchNormFolding(Dictionary<string, (Conv2d, BatchNorm2d)> byWeight) => _byWeight = byWeight;
+    private BatchNormFoldedWeights(Dictionary<string, (Conv2d, BatchNorm2d)> byWeight) => _byWeight = byWeight;
 
     /// <summary>Conv weight parameter name → the batch norm module name that follows it.</summary>
     public IReadOnlyDictionary<string, string> Pairs { get; private init; } = new Dictionary<string, string>();
@@ -30,7 +30,7 @@ public sealed class BatchNormFolding
     /// Traces one forward pass of zeros shaped <paramref name="inputShape"/> in eval mode (no running-statistics
     /// update, no random numbers drawn) and records every BatchNorm2d fed directly by a Conv2d.
     /// </summary>
-    public static BatchNormFolding Trace(nn.Module model, long[] inputShape)
+    public static BatchNormFoldedWeights Trace(nn.Module model, long[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputShape);
@@ -106,7 +106,7 @@ public sealed class BatchNormFolding
                 remove();
             model.train(wasTraining);
         }
-        return new BatchNormFolding(pairs) { Pairs = names };
+        return new BatchNormFoldedWeights(pairs) { Pairs = names };
     }
 
     /// <summary>

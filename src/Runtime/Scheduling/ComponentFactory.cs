@@ -7,8 +7,8 @@ namespace Distiller.Typed.Scheduling;
 /// Maps each class the component catalogue lists to the code that creates it — Distiller's
 /// <c>config.build_component</c>. One small file per section registers its classes
 /// (<see cref="PrunerFactory"/>, <see cref="RegularizerFactory"/>, <see cref="LrSchedulerPolicyFactory"/>,
-/// <see cref="QuantizerFactory"/>, <see cref="ExtensionFactory"/>); a class the catalogue lists without a registration fails
-/// <c>ComponentFactoryTests</c>.
+/// <see cref="ExtensionFactory"/>); quantizers come from the one <see cref="Quantization.QuantizerFactory"/>, which also
+/// reads <c>--qe-config-file</c>. A class the catalogue lists without a registration fails <c>ComponentFactoryTests</c>.
 /// </summary>
 public static class ComponentFactory
 {
@@ -25,7 +25,11 @@ public static class ComponentFactory
         PrunerFactory.Register(Register);
         RegularizerFactory.Register(Register);
         LrSchedulerPolicyFactory.Register(Register);
-        QuantizerFactory.Register(Register);
+        // Unprepared quantizers: a quantization policy prepares the model when it is added (ScheduleBuilder.PolicyFor); a
+        // post-training quantizer has no policy and is only built, as Distiller's dict_config does.
+        foreach (var className in Quantization.QuantizerFactory.ClassNames)
+            Register(className, (context, arguments) =>
+                Quantization.QuantizerFactory.Create(className, context.Model, context.Optimizer, arguments.Given()));
         ExtensionFactory.Register(Register);
         return creators;
     });
@@ -61,7 +65,9 @@ public static class ComponentFactory
     /// <summary>Why a catalogue class has no creator here (ComponentFactoryTests keeps this from happening).</summary>
     internal static string NotCreatable(ComponentSpec spec) => spec.Section switch
     {
-        Schedules.ScheduleSection.Quantizers => QuantizerFactory.Unavailable(spec),
+        Schedules.ScheduleSection.Quantizers =>
+            $"quantizer '{spec.InstanceName}' ({spec.ClassName}) has no runtime implementation; " +
+            $"implemented quantizers: {string.Join(", ", Quantization.QuantizerFactory.ClassNames)}.",
         _ => $"{spec.ClassName} '{spec.InstanceName}' cannot be created by this runtime (no factory is registered for it).",
     };
 }

@@ -27,7 +27,7 @@ public static class CompressionSchedulerLoader
         int? resumedEpoch, long[]? inputShape, Action<ScheduleDiagnostic>? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        foreach (var warning in result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning))
+        foreach (var warning in result.Diagnostics.Where(d => d.Severity == ScheduleDiagnosticSeverity.Warning))
             warnings?.Invoke(warning);
         if (!result.HasErrors)
             return ScheduleBuilder.Build(model, optimizer, ScheduleSpec.FromDocument(result), resumedEpoch, inputShape);

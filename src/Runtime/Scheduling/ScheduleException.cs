@@ -22,7 +22,7 @@ public sealed class ScheduleException : Exception
     public IReadOnlyList<ScheduleProblem> Problems { get; }
 
     public static ScheduleException FromDiagnostics(IEnumerable<ScheduleDiagnostic> diagnostics) =>
-        new(diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)
+        new(diagnostics.Where(d => d.Severity == ScheduleDiagnosticSeverity.Error)
             .Select(d => new ScheduleProblem($"error {d.Id}: {d.Message}", d.Path, d.Span)).ToList());
 
     private static string Describe(IReadOnlyList<ScheduleProblem> problems) =>

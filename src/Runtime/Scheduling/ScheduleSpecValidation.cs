@@ -21,7 +21,7 @@ internal static class ScheduleSpecValidation
         var diagnostics = new List<ScheduleDiagnostic>();
         ScheduleValidator.Validate(ToDocument(spec), diagnostics);
         return diagnostics
-            .Where(d => d.Severity == DiagnosticSeverity.Error)
+            .Where(d => d.Severity == ScheduleDiagnosticSeverity.Error)
             .Select(d => new ScheduleProblem($"error {d.Id}: {d.Message}", spec.Path, d.Span == Unknown ? null : d.Span));
     }
 

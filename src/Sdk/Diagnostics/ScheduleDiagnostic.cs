@@ -8,13 +8,13 @@ namespace Distiller.Typed.Diagnostics;
 /// One finding in a schedule file: which descriptor, where, and the message arguments. A plain value so it can
 /// travel through the incremental generator; it becomes a compiler diagnostic only at the output step.
 /// </summary>
-public sealed record ScheduleDiagnostic(string Id, DiagnosticSeverity Severity, string Path, SourceSpan Span, EquatableArray<string> Arguments)
+public sealed record ScheduleDiagnostic(string Id, ScheduleDiagnosticSeverity Severity, string Path, SourceSpan Span, EquatableArray<string> Arguments)
 {
-    public static ScheduleDiagnostic Create(DiagnosticDescriptor descriptor, string path, SourceSpan span, params object?[] arguments) =>
+    public static ScheduleDiagnostic Create(ScheduleDiagnosticDescriptor descriptor, string path, SourceSpan span, params object?[] arguments) =>
         new(descriptor.Id, descriptor.Severity, path, span,
             arguments.Select(a => System.Convert.ToString(a, CultureInfo.InvariantCulture) ?? "null").ToEquatableArray());
 
-    public DiagnosticDescriptor Descriptor => ScheduleDiagnosticDescriptors.Find(Id);
+    public ScheduleDiagnosticDescriptor Descriptor => ScheduleDiagnosticDescriptors.Find(Id);
 
     public string Message => string.Format(CultureInfo.InvariantCulture, Descriptor.MessageFormat, Arguments.Cast<object>().ToArray());
 

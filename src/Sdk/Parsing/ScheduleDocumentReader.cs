@@ -219,7 +219,7 @@ internal sealed class ScheduleDocumentReader
     private void WrongShape(ScheduleValue value, string what, string expected) =>
         Report(ScheduleDiagnosticDescriptors.WrongShape, value.Span, what, expected, value.Shape);
 
-    private void Report(DiagnosticDescriptor descriptor, SourceSpan span, params object?[] arguments) =>
+    private void Report(ScheduleDiagnosticDescriptor descriptor, SourceSpan span, params object?[] arguments) =>
         _diagnostics.Add(ScheduleDiagnostic.Create(descriptor, _path, span, arguments));
 
     private static string Quoted(IEnumerable<string> names) => string.Join(", ", names.Select(n => "'" + n + "'"));

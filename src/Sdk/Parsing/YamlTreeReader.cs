@@ -227,7 +227,7 @@ internal sealed class YamlTreeReader
         return first;
     }
 
-    private void Report(DiagnosticDescriptor descriptor, SourceSpan span, params object?[] arguments) =>
+    private void Report(ScheduleDiagnosticDescriptor descriptor, SourceSpan span, params object?[] arguments) =>
         _diagnostics.Add(ScheduleDiagnostic.Create(descriptor, _path, span, arguments));
 
     private static string Describe(YamlException e)

@@ -6,5 +6,5 @@ namespace Distiller.Typed.Schedules;
 /// <summary>A parsed schedule and every finding about it, in file order.</summary>
 public sealed record ScheduleParseResult(ScheduleDocument Document, EquatableArray<ScheduleDiagnostic> Diagnostics)
 {
-    public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+    public bool HasErrors => Diagnostics.Any(d => d.Severity == ScheduleDiagnosticSeverity.Error);
 }

@@ -13,7 +13,7 @@ internal static class SectionCountChecks
         CheckSingle(context, ScheduleSection.LrSchedulers, ScheduleDiagnosticDescriptors.MultipleLrSchedulers);
     }
 
-    private static void CheckSingle(ValidationContext context, ScheduleSection section, DiagnosticDescriptor descriptor)
+    private static void CheckSingle(ValidationContext context, ScheduleSection section, ScheduleDiagnosticDescriptor descriptor)
     {
         var instances = context.Document.InSection(section).ToList();
         for (int i = 1; i < instances.Count; i++)

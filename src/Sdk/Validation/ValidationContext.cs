@@ -20,7 +20,7 @@ internal sealed class ValidationContext
 
     public IReadOnlyList<ScheduleDiagnostic> Diagnostics => _diagnostics;
 
-    public void Report(DiagnosticDescriptor descriptor, SourceSpan span, params object?[] arguments) =>
+    public void Report(ScheduleDiagnosticDescriptor descriptor, SourceSpan span, params object?[] arguments) =>
         _diagnostics.Add(ScheduleDiagnostic.Create(descriptor, Document.Path, span, arguments));
 
     public static string Quoted(IEnumerable<string> names) => string.Join(", ", names.Select(n => "'" + n + "'"));

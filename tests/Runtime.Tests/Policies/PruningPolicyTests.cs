@@ -229,7 +229,7 @@ public class PruningPolicyTests
         using var model = nn.Sequential(
             ("c1", nn.Conv2d(1, 2, 3)), ("b1", nn.BatchNorm2d(2)),
             ("c2", nn.Conv2d(2, 2, 3)), ("r", nn.ReLU()), ("b2", nn.BatchNorm2d(2)));
-        var folding = BatchNormFolding.Trace(model, new long[] { 1, 1, 8, 8 });
+        var folding = BatchNormFoldedWeights.Trace(model, new long[] { 1, 1, 8, 8 });
         Assert.Equal(new Dictionary<string, string> { ["c1.weight"] = "b1" }, folding.Pairs);
         Assert.Null(folding.Fold("c2.weight"));
         Assert.Null(folding.Fold("c1.bias"));

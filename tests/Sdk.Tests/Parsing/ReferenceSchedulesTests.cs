@@ -72,7 +72,7 @@ public class ReferenceSchedulesTests
         // policy_def['starting_epoch'] from the policy entry and raises KeyError on this form.
         Assert.False(result.HasErrors);
         var note = Assert.Single(result.Diagnostics);
-        Assert.Equal(("DTS019", Diagnostics.DiagnosticSeverity.Info), (note.Id, note.Severity));
+        Assert.Equal(("DTS019", Diagnostics.ScheduleDiagnosticSeverity.Info), (note.Id, note.Severity));
         Assert.Equal((25, 7), (note.Span.Line, note.Span.Column));
         Assert.StartsWith("The timing ('starting_epoch', 'ending_epoch', 'frequency') is nested under the policy's 'quantizer'", note.Message);
         Assert.Contains("Distiller itself reads the timing only from the policy entry", result.Diagnostics[0].Message);

@@ -140,7 +140,7 @@ public class StructureDiagnosticsTests
     {
         var result = Schedule.Parse("version: 2\n", "t.yaml");
         var d = Assert.Single(result.Diagnostics);
-        Assert.Equal(("DTS010", Distiller.Typed.Diagnostics.DiagnosticSeverity.Warning, 1, 10), (d.Id, d.Severity, d.Span.Line, d.Span.Column));
+        Assert.Equal(("DTS010", Distiller.Typed.Diagnostics.ScheduleDiagnosticSeverity.Warning, 1, 10), (d.Id, d.Severity, d.Span.Line, d.Span.Column));
     }
 
     [Fact]

@@ -332,7 +332,7 @@ public class ComponentDiagnosticsTests
     [Fact]
     public void FindingsAreErrorsExceptTheUnusedInstanceWarning()
     {
-        Assert.Equal(DiagnosticSeverity.Error, Only(Agp(line5: "    final_sparsity: 1.0")).Severity);
+        Assert.Equal(ScheduleDiagnosticSeverity.Error, Only(Agp(line5: "    final_sparsity: 1.0")).Severity);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public class MutationTests
         var file = Path.GetFileName(path);
         // Comment lines are dropped first so the mutations land on content.
         var original = string.Join("\n", File.ReadAllText(path).Replace("\r\n", "\n").Split('\n').Where(l => !l.TrimStart().StartsWith('#')));
-        Assert.DoesNotContain(Schedule.Parse(original, file).Diagnostics, d => d.Severity != Diagnostics.DiagnosticSeverity.Info); // the unmutated text is clean
+        Assert.DoesNotContain(Schedule.Parse(original, file).Diagnostics, d => d.Severity != Diagnostics.ScheduleDiagnosticSeverity.Info); // the unmutated text is clean
         var mutator = new ScheduleMutator(seed: file.Length * 7919 + 17);
         int withDiagnostics = 0;
         for (int i = 0; i < MutantsPerSchedule; i++)

@@ -188,7 +188,7 @@ public class PolicyDiagnosticsTests
     {
         var d = Only(AgpPruner);
         AssertAt(d, "DTS055", 2, 3);
-        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        Assert.Equal(ScheduleDiagnosticSeverity.Warning, d.Severity);
         // A post-training quantizer needs no policy.
         Assert.Empty(Parse("quantizers:", "  q:", "    class: PostTrainLinearQuantizer").Diagnostics);
     }
@@ -240,7 +240,7 @@ public class PolicyDiagnosticsTests
             "    ending_epoch: 6",
             "    frequency: 1"));
         AssertAt(d, "DTS057", 12, 29); // "  - pruner: {instance_name: " is 28 characters
-        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        Assert.Equal(ScheduleDiagnosticSeverity.Warning, d.Severity);
         Assert.Contains("policy on line 8", d.Message);
         // One policy per pruner is fine.
         Assert.Empty(Parse(With(AgpPruner, "  - pruner: {instance_name: p}", "    starting_epoch: 0", "    ending_epoch: 6", "    frequency: 1")).Diagnostics);

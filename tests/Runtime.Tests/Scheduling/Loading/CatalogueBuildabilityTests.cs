@@ -37,7 +37,7 @@ public sealed class CatalogueBuildabilityTests
         {
             var yaml = Yaml(descriptor, arguments);
             var parsed = Schedule.Parse(yaml, $"{className}.yaml");
-            var expected = parsed.Diagnostics.Where(d => d.Severity == Diagnostics.DiagnosticSeverity.Error).Select(d => d.Id).Distinct().Order().ToList();
+            var expected = parsed.Diagnostics.Where(d => d.Severity == Diagnostics.ScheduleDiagnosticSeverity.Error).Select(d => d.Id).Distinct().Order().ToList();
             var actual = BuildErrors(ScheduleSpec.FromDocument(parsed.Document));
             if (expected.Count == 0)
             {

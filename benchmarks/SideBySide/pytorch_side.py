@@ -2,7 +2,7 @@
 
 One row per process; prints one JSON line. Run by run.sh, interleaved with the Distiller.Typed side:
     python3 pytorch_side.py ROW [--steps N] [--warmup N] [--onednn on|off]
-Rows: train-plain, train-agp, train-agp-l1, agp-masks, eval, epoch.
+Rows: train-plain, train-agp, train-agp-l1, agp-masks, eval, convs, epoch.
 The schedules are read from the same YAML files the .NET side loads; AGP and L1 are written out here (Zhu & Gupta's
 formula, Distiller's mask application points) so that the PyTorch side is only PyTorch.
 """
@@ -226,12 +226,33 @@ def main():
                 if i >= 1:
                     times.append(time.perf_counter() - start)
         result["seconds"] = times
+    elif args.row == "convs":
+        # Where a step's time goes: one 3x3 convolution of each ResNet-20 stage, forward + backward and forward alone.
+        shapes = {}
+        for c, h in ((16, 28), (32, 14), (64, 7)):
+            x = torch.randn(128, c, h, h, requires_grad=True)
+            w = torch.randn(c, c, 3, 3, requires_grad=True)
+            def both():
+                F.conv2d(x, w, padding=1).sum().backward()
+            def forward():
+                with torch.no_grad():
+                    F.conv2d(x, w, padding=1)
+            for name, f in ((f"{c}x{h} fwd+bwd", both), (f"{c}x{h} fwd", forward)):
+                times = []
+                for i in range(args.warmup + args.steps):
+                    start = time.perf_counter()
+                    f()
+                    if i >= args.warmup:
+                        times.append(time.perf_counter() - start)
+                shapes[name] = times
+        result["shapes"] = shapes
+        result["seconds"] = shapes["16x28 fwd+bwd"]
     elif args.row == "epoch":
         start = time.perf_counter()
         result["top1"] = epoch(args.data, 128)
         result["seconds"] = [time.perf_counter() - start]
     else:
-        sys.exit(f"unknown row '{args.row}': one of train-plain, train-agp, train-agp-l1, agp-masks, eval, epoch")
+        sys.exit(f"unknown row '{args.row}': one of train-plain, train-agp, train-agp-l1, agp-masks, eval, convs, epoch")
     result["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(result))
 

@@ -24,14 +24,18 @@ def main(path):
 
     def ratio_row(name, ours, theirs, unit=1.0, fmt="{:.3f} s"):
         a, b = times(ours), times(theirs)
+        def show(values):
+            done = [v for v in values if v]
+            if not values:
+                return "not run"
+            text = fmt.format(statistics.median(done) * unit) if done else "—"
+            failed = len(values) - len(done)
+            return text + (f" ({failed} of {len(values)} runs failed)" if failed else "")
         pairs = [(x, y) for x, y in zip(a, b) if x and y]
-        failed = sum(1 for x in a if x is None)
         if not pairs:
-            return f"| {name} | {'—' if not [y for y in b if y] else fmt.format(statistics.median([y for y in b if y]) * unit)} | failed ({failed} of {len(a)} runs) | — |"
+            return f"| {name} | {show(b)} | {show(a)} | — |"
         ratios = [x / y for x, y in pairs]
-        note = f" ({failed} of {len(a)} runs failed)" if failed else ""
-        return (f"| {name} | {fmt.format(statistics.median(y for _, y in pairs) * unit)} | "
-                f"{fmt.format(statistics.median(x for x, _ in pairs) * unit)}{note} | "
+        return (f"| {name} | {show(b)} | {show(a)} | "
                 f"**{statistics.median(ratios):.2f}** ({min(ratios):.2f}–{max(ratios):.2f}, n={len(ratios)}) |")
 
     def first(label, key):
@@ -57,10 +61,10 @@ def main(path):
     print()
     print("Like for like (same kernel family on both sides):")
     print()
-    print("| row | PyTorch, oneDNN off | Distiller.Typed, guard (oneDNN off) | ratio |")
+    print("| row | PyTorch, oneDNN capped at SSE4.1 | Distiller.Typed, guard (oneDNN at SSE4.1) | ratio |")
     print("|---|---|---|---|")
-    print(ratio_row("training step, no schedule", "net/train-plain", "pytorch-onednn-off/train-plain"))
-    print(ratio_row("evaluation, 10,000 images", "net/eval", "pytorch-onednn-off/eval"))
+    print(ratio_row("training step, no schedule", "net/train-plain", "pytorch-sse41/train-plain"))
+    print(ratio_row("evaluation, 10,000 images", "net/eval", "pytorch-sse41/eval"))
     print()
     print("| row | PyTorch (oneDNN on) | Distiller.Typed, guard off (libtorch's own kernels) | ratio |")
     print("|---|---|---|---|")
@@ -75,6 +79,21 @@ def main(path):
             peaks.append(f"{side} {label.split('/')[1]} {max(values):.0f} MB")
     if peaks:
         print("Peak resident memory (VmHWM): " + ", ".join(peaks))
+        print()
+
+    conv_runs = {label: [r["shapes"] for r in rounds.get(label, []) if r and "shapes" in r]
+                 for label in ("pytorch/convs", "net/convs", "net-native/convs")}
+    if any(conv_runs.values()):
+        names = next(iter(v for v in conv_runs.values() if v))[0].keys()
+        def cell(label, name):
+            values = [statistics.median(s[name]) for s in conv_runs[label] if name in s]
+            return f"{1000 * statistics.median(values):.1f} ms" if values else "—"
+        print("Where the time goes: one 3x3 convolution per ResNet-20 stage, batch 128 (median over rounds):")
+        print()
+        print("| convolution | PyTorch | Distiller.Typed (guard) | Distiller.Typed (libtorch's own kernels) |")
+        print("|---|---|---|---|")
+        for name in names:
+            print(f"| {name} | {cell('pytorch/convs', name)} | {cell('net/convs', name)} | {cell('net-native/convs', name)} |")
         print()
 
     overhead = [r for r in rounds.get("net/overhead", []) if r]

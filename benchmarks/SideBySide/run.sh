@@ -2,13 +2,17 @@
 # Side-by-side benchmark: the same ResNet-20 workloads (1x28x28 input, batch 128, SGD 0.1/0.9/1e-4) on plain PyTorch
 # (Debian's python3-torch; pytorch_side.py) and on Distiller.Typed (DotnetSide/), interleaved in one run: every round
 # runs each row on each side, in an order that alternates between rounds, so slow phases of a noisy host hit both.
-#   benchmarks/SideBySide/run.sh [ROUNDS] [THREADS]        (defaults 5 and 2; the epoch rows run in 2 of the rounds)
+#   benchmarks/SideBySide/run.sh [ROUNDS] [THREADS]        (defaults 5 and 2)
+# Environment: STEPS (measured repetitions per training row, default 15), EPOCH_ROUNDS (rounds that also run the
+# full-epoch rows, default 2), DATA (Fashion-MNIST folder).
 # Prints the CPU, the kernels each side used, and a Markdown table of median ratios (Distiller.Typed / PyTorch) with
 # their spread (min-max over rounds); the raw JSON lines go to benchmarks/SideBySide/results/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-5}
 threads=${2:-2}
+steps=${STEPS:-15}
+epoch_rounds=${EPOCH_ROUNDS:-2}
 data=${DATA:-/usr/share/datasets/fashion-mnist}
 export OMP_NUM_THREADS=$threads
 
@@ -51,25 +55,26 @@ epoch_seconds() { # epoch_seconds COMMAND...: wall time of a whole process (star
   echo "{\"seconds\": [$(( (end - start) / 1000000 ))e-3]}"
 }
 
-rows=(train-plain train-agp train-agp-l1 agp-masks eval)
+rows=(train-plain train-agp train-agp-l1 agp-masks eval convs)
 for ((r = 0; r < rounds; r++)); do
   echo "round $((r + 1))/$rounds"
   for row in "${rows[@]}"; do
-    pair=("pytorch:${py[*]} $row --threads $threads" "net:${net[*]} $row --threads $threads")
+    pair=("pytorch:${py[*]} $row --threads $threads --steps $steps" "net:${net[*]} $row --threads $threads --steps $steps")
     [ $((r % 2)) = 1 ] && pair=("${pair[1]}" "${pair[0]}")
     for entry in "${pair[@]}"; do
       side=${entry%%:*}; cmd=${entry#*:}
       measure "$side/$row" $cmd
     done
   done
-  # Like for like: PyTorch without oneDNN (the kernels the guard gives Distiller.Typed here), and Distiller.Typed with
-  # libtorch's own kernel choice (wrong numbers on AMD family 26: then the row is recorded as failed).
-  measure "pytorch-onednn-off/train-plain" "${py[@]}" train-plain --threads "$threads" --onednn off
-  measure "pytorch-onednn-off/eval" "${py[@]}" eval --threads "$threads" --onednn off
-  DISTILLER_TYPED_CPU_KERNELS=native measure "net-native/train-plain" "${net[@]}" train-plain --threads "$threads"
-  DISTILLER_TYPED_CPU_KERNELS=native measure "net-native/eval" "${net[@]}" eval --threads "$threads"
-  measure "net/overhead" "${net[@]}" overhead --threads "$threads" --steps 40 --warmup 3
-  if [ "$r" -lt 2 ]; then
+  # Like for like: PyTorch with its oneDNN capped at SSE4.1 as the guard caps ours, and Distiller.Typed with libtorch's
+  # own kernel choice (wrong numbers on AMD family 26: a training row that meets a non-finite loss is recorded as failed).
+  DNNL_MAX_CPU_ISA=SSE41 measure "pytorch-sse41/train-plain" "${py[@]}" train-plain --threads "$threads" --steps "$steps"
+  DNNL_MAX_CPU_ISA=SSE41 measure "pytorch-sse41/eval" "${py[@]}" eval --threads "$threads" --steps "$steps"
+  DISTILLER_TYPED_CPU_KERNELS=native measure "net-native/train-plain" "${net[@]}" train-plain --threads "$threads" --steps "$steps"
+  DISTILLER_TYPED_CPU_KERNELS=native measure "net-native/eval" "${net[@]}" eval --threads "$threads" --steps "$steps"
+  DISTILLER_TYPED_CPU_KERNELS=native measure "net-native/convs" "${net[@]}" convs --threads "$threads" --steps "$steps"
+  measure "net/overhead" "${net[@]}" overhead --threads "$threads" --steps $((steps * 2)) --warmup 3
+  if [ "$r" -lt "$epoch_rounds" ]; then
     first=pytorch; [ $((r % 2)) = 1 ] && first=net
     for side in $first $([ $first = pytorch ] && echo net || echo pytorch); do
       if [ $side = pytorch ]; then

@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 // The Distiller.Typed side of the side-by-side benchmark; pytorch_side.py is the other. One row per process, one JSON
 // line: the seconds of each measured repetition, peak resident memory and the kernels libtorch used.
 //   dotnet Distiller.Typed.SideBySide.dll ROW [--steps N] [--warmup N] [--threads N]
-// Rows: train-plain, train-agp, train-agp-l1, agp-masks, eval, overhead (plain / AGP / AGP + L1 steps interleaved).
+// Rows: train-plain, train-agp, train-agp-l1, agp-masks, eval, convs, overhead (plain / AGP / AGP + L1 steps interleaved).
 var options = Options.Parse(args);
 var kernels = CpuKernelGuard.Choice; // before the first torch call
 torch.set_num_threads(options.Threads);
@@ -52,6 +52,32 @@ switch (options.Row)
     case "eval":
         result["seconds"] = Steps.Evaluate(model, options);
         break;
+    case "convs":
+    {
+        // Where a step's time goes: one 3x3 convolution of each ResNet-20 stage, forward + backward and forward alone.
+        var shapes = new Dictionary<string, List<double>>();
+        foreach (var (c, h) in new[] { (16, 28), (32, 14), (64, 7) })
+        {
+            using var input = randn(128, c, h, h).requires_grad_();
+            using var weight = randn(c, c, 3, 3).requires_grad_();
+            shapes[$"{c}x{h} fwd+bwd"] = Steps.Time(options, () =>
+            {
+                using var scope = NewDisposeScope();
+                nn.functional.conv2d(input, weight, padding: [1, 1]).sum().backward();
+                return 0;
+            });
+            shapes[$"{c}x{h} fwd"] = Steps.Time(options, () =>
+            {
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                nn.functional.conv2d(input, weight, padding: [1, 1]);
+                return 0;
+            });
+        }
+        result["shapes"] = shapes;
+        result["seconds"] = shapes["16x28 fwd+bwd"];
+        break;
+    }
     case "overhead":
     {
         using var agp = CompressionSchedulerLoader.FromFile(model, optimizer, Schedule("resnet20.schedule_agp.yaml"));
@@ -77,7 +103,7 @@ switch (options.Row)
         break;
     }
     default:
-        Console.Error.WriteLine($"error: unknown row '{options.Row}': one of train-plain, train-agp, train-agp-l1, agp-masks, eval, overhead");
+        Console.Error.WriteLine($"error: unknown row '{options.Row}': one of train-plain, train-agp, train-agp-l1, agp-masks, eval, convs, overhead");
         return 2;
 }
 result["peak_rss_mb"] = Steps.PeakRssMegabytes();

@@ -9,24 +9,27 @@
 #   4. DoReFa QAT, 4-bit weights / 8-bit activations, 2 epochs at lr 0.01 from the dense weights
 #                                                                (schedules/resnet20.schedule_dorefa.yaml)
 # Usage: samples/ResNetPrune/reference-protocol.sh [OUT_DIR] [DATA_DIR]
-# Prints every command it runs, and at the end a Markdown table (also written to OUT_DIR/results.md).
+# Prints every command it runs, and at the end a Markdown table (also written to OUT_DIR/results.md). Run again with the
+# same OUT_DIR, it skips the steps that completed (OUT_DIR/NAME.done) and runs the rest.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-logs/reference-protocol}
 data=${2:-/usr/share/datasets/fashion-mnist}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 [ -f "$data/train-images-idx3-ubyte.gz" ] || { echo "error: no Fashion-MNIST in $data (apt-get install dataset-fashion-mnist, or pass DATA_DIR)" >&2; exit 1; }
-if [ -e "$out" ]; then echo "error: $out exists; give another OUT_DIR or remove it" >&2; exit 1; fi
 mkdir -p "$out"
 
 dotnet build -c Release samples/ResNetPrune -v q -nologo | tail -n 2
 app=(dotnet samples/ResNetPrune/bin/Release/net10.0/ResNetPrune.dll)
 common=(--arch resnet20 -b 128 --momentum 0.9 --wd 1e-4 --seed 0 --vs 0 --device cpu --data "$data")
 
-run() { # run NAME ARGS...: the sample's output goes to OUT/NAME.log and to the terminal
+run() { # run NAME ARGS...: the sample's output goes to OUT/NAME.log and to the terminal; a completed step is skipped
   local name=$1; shift
+  if [ -f "$out/$name.done" ]; then echo "= $name: completed before (see $out/$name.log)"; return; fi
+  rm -rf "$out/$name"
   echo "+ ResNetPrune $*" | tee "$out/$name.log"
   "${app[@]}" "$@" 2>&1 | tee -a "$out/$name.log"
+  touch "$out/$name.done"
 }
 test_top1() { sed -n 's/^Test: loss [0-9.]*  top1 \([0-9.]*\).*/\1/p' "$out/$1.log" | tail -n 1; }
 per_epoch() { awk -v e="$2" '/^Total time:/ { printf "%.0f", $3 / e }' "$out/$1.log"; }
@@ -41,7 +44,7 @@ run stats "${common[@]}" --resume-from "$dense_ckpt" --qe-calibration 0.033333 -
 grep -q "statistics of the first 2000 training images" "$out/stats.log"
 run ptq "${common[@]}" --resume-from "$dense_ckpt" --evaluate --quantize-eval --qe-mode sym --qe-bits-wts 8 --qe-bits-acts 8 \
   --qe-stats-file "$out/stats/quantization_stats.yaml"
-run dorefa "${common[@]}" --epochs 2 --lr 0.01 --exp-load-weights-from "$dense_ckpt" \
+run dorefa "${common[@]}" --epochs 1 --lr 0.01 --exp-load-weights-from "$dense_ckpt" \
   --compress schedules/resnet20.schedule_dorefa.yaml --out-dir "$out/dorefa"
 
 dense=$(test_top1 dense); agp=$(test_top1 agp); ptq=$(test_top1 ptq); dorefa=$(test_top1 dorefa)
@@ -54,7 +57,7 @@ done
   echo "| dense, 5 epochs | 92.83 % | $dense % | $(per_epoch dense 5) s |"
   echo "| AGP 80 %, 5 epochs (total sparsity $(sparsity agp) %) | 92.58 % | $agp % | $(per_epoch agp 5) s |"
   echo "| 8-bit symmetric PTQ of the dense model | 92.80 % | $ptq % | — |"
-  echo "| DoReFa w4/a8, 2 epochs | — | $dorefa % | $(per_epoch dorefa 2) s |"
+  echo "| DoReFa w4/a8, 1 epoch | — | $dorefa % | $(per_epoch dorefa 1) s |"
   echo
   echo "$(lscpu | sed -n 's/^Model name: *//p' | head -n 1), OMP_NUM_THREADS=$OMP_NUM_THREADS; $(grep -m1 '^CPU kernels' "$out/dense.log" || true)"
 } | tee "$out/results.md"

@@ -59,7 +59,11 @@ public sealed class L1Regularizer : IRegularizer
         if (!_strengths.TryGetValue(parameterName, out var strength))
             return regularizationLoss;
         using var scope = NewDisposeScope();
-        return regularizationLoss.add(linalg.vector_norm(parameter, 1).mul(strength)).MoveToOuterDisposeScope(); // one op: no |W| copy
+        // abs().sum() rather than linalg.vector_norm(w, 1): TorchSharp 0.107's vector_norm turns `ord` into a native Scalar
+        // that the GC can finalize while libtorch still reads it ("Unknown scalar type", seen once in CI). The strength's
+        // Scalar is held for the whole expression for the same reason.
+        using var factor = strength.ToScalar();
+        return regularizationLoss.add(parameter.abs().sum().mul(factor)).MoveToOuterDisposeScope();
     }
 
     public void Threshold(Tensor parameter, string parameterName, MaskDictionary masks)

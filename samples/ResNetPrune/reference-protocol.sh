@@ -44,7 +44,7 @@ run stats "${common[@]}" --resume-from "$dense_ckpt" --qe-calibration 0.033333 -
 grep -q "statistics of the first 2000 training images" "$out/stats.log"
 run ptq "${common[@]}" --resume-from "$dense_ckpt" --evaluate --quantize-eval --qe-mode sym --qe-bits-wts 8 --qe-bits-acts 8 \
   --qe-stats-file "$out/stats/quantization_stats.yaml"
-run dorefa "${common[@]}" --epochs 1 --lr 0.01 --exp-load-weights-from "$dense_ckpt" \
+run dorefa "${common[@]}" --epochs 2 --lr 0.01 --exp-load-weights-from "$dense_ckpt" \
   --compress schedules/resnet20.schedule_dorefa.yaml --out-dir "$out/dorefa"
 
 dense=$(test_top1 dense); agp=$(test_top1 agp); ptq=$(test_top1 ptq); dorefa=$(test_top1 dorefa)
@@ -57,7 +57,7 @@ done
   echo "| dense, 5 epochs | 92.83 % | $dense % | $(per_epoch dense 5) s |"
   echo "| AGP 80 %, 5 epochs (total sparsity $(sparsity agp) %) | 92.58 % | $agp % | $(per_epoch agp 5) s |"
   echo "| 8-bit symmetric PTQ of the dense model | 92.80 % | $ptq % | — |"
-  echo "| DoReFa w4/a8, 1 epoch | — | $dorefa % | $(per_epoch dorefa 1) s |"
+  echo "| DoReFa w4/a8, 2 epochs | — | $dorefa % | $(per_epoch dorefa 2) s |"
   echo
   echo "$(lscpu | sed -n 's/^Model name: *//p' | head -n 1), OMP_NUM_THREADS=$OMP_NUM_THREADS; $(grep -m1 '^CPU kernels' "$out/dense.log" || true)"
 } | tee "$out/results.md"

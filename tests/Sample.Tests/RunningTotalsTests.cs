@@ -33,6 +33,19 @@ public sealed class RunningTotalsTests
         Assert.True(double.IsNaN(totals.Mean("loss")));
     }
 
+    [Fact]
+    public void TopOneAndTopKComeFromOneRanking()
+    {
+        using var scope = NewDisposeScope();
+        // Row 0: label 2 is the largest (top-1 and top-2); row 1: label 0 is second (top-2 only); row 2: label 1 is last.
+        var logits = tensor(new float[] { 0.1f, 0.2f, 0.9f, 0.5f, 0.9f, 0.1f, 0.7f, 0.1f, 0.3f }).reshape(3, 3);
+        var target = tensor(new long[] { 2, 0, 1 });
+        var (top1, top2) = Accuracy.CountTop1AndTopK(logits, target, 2);
+        Assert.Equal((1L, 2L), (top1.item<long>(), top2.item<long>()));
+        Assert.Equal(1L, Accuracy.CorrectTopK(logits, target, 1));
+        Assert.Equal(2L, Accuracy.CorrectTopK(logits, target, 2));
+    }
+
     [Theory]
     [InlineData(false, null, 469)]
     [InlineData(false, 10, 469)]

@@ -88,12 +88,8 @@ public sealed class ClassifierTrainer(
             using var scope = NewDisposeScope();
             var (input, target) = data.Batch(batch, device);
             var output = model.call(input);
-            totals.Add(batch.Length,
-            [
-                (Objective, nn.functional.cross_entropy(output, target), true),
-                (Top1, Accuracy.CountTopK(output, target, 1), false),
-                (Top5, Accuracy.CountTopK(output, target, Math.Min(5, (int)output.shape[1])), false),
-            ]);
+            var (top1, top5) = Accuracy.CountTop1AndTopK(output, target, Math.Min(5, (int)output.shape[1]));
+            totals.Add(batch.Length, [(Objective, nn.functional.cross_entropy(output, target), true), (Top1, top1, false), (Top5, top5, false)]);
             confusion?.Add(output, target);
             count++;
         }
